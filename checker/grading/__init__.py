@@ -1,0 +1,6 @@
+"""Grading: compare a review's findings with an answer key (DESIGN.md §7)."""
+
+from checker.grading.grade import grade_review
+from checker.grading.model import FindingResult, Grade, IssueResult, Score, SourceTree
+
+__all__ = ["FindingResult", "Grade", "IssueResult", "Score", "SourceTree", "grade_review"]

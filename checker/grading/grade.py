@@ -1,0 +1,164 @@
+"""Grade a review: match findings to issues and decoys, then score (DESIGN.md §7)."""
+
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+
+from checker.grading.concepts import ConceptEvidence, best_evidence
+from checker.grading.generic import derived_concepts, needed
+from checker.grading.locate import place
+from checker.grading.model import (
+    SEVERITY_WEIGHTS,
+    STATUS_CREDIT,
+    FindingResult,
+    Grade,
+    IssueResult,
+    Match,
+    Score,
+    SourceTree,
+)
+from checker.grading.text import Statement, statements
+from checker.key import AnswerKey, Decoy, Issue
+from checker.review import Finding
+
+SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
+MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
+
+
+def _groups(issue: Issue) -> tuple[tuple[tuple[str, ...], ...], int]:
+    if issue.concepts:
+        return issue.concepts, len(issue.concepts)
+    derived = derived_concepts(issue.title)
+    return derived, needed(len(derived))
+
+
+def _named(evidence: ConceptEvidence) -> str:
+    words = ", ".join(f"'{m}'" for m in evidence.matched if m is not None)
+    return f"names the problem ({words})"
+
+
+def _missing(groups: tuple[tuple[str, ...], ...], evidence: ConceptEvidence) -> str:
+    absent = [g for g, m in zip(groups, evidence.matched, strict=True) if m is None]
+    wanted = " / ".join(f"'{g[0]}'" for g in absent[:2])
+    return f"the problem is only half named: nothing about {wanted}"
+
+
+def _match(issue: Issue, finding: Finding, said: list[Statement], tree: SourceTree) -> Match | None:
+    groups, need = _groups(issue)
+    evidence = best_evidence(groups, said) if groups else None
+    if evidence is None:
+        return None
+    spot = place(finding, issue.locations, tree)
+    if evidence.count >= need:
+        if spot.points_at or spot.kind == "none":
+            reason = spot.detail if spot.kind != "none" else "no location, but the problem is named"
+            return Match(issue.id, finding.index, "caught", (_named(evidence), reason))
+        return Match(
+            issue.id, finding.index, "partial", (_named(evidence),), f"wrong place: {spot.detail}"
+        )
+    prose = any(len(s.words) >= MIN_PROSE_WORDS and not s.is_keyword_list for s in said)
+    if spot.kind == "at" and prose:
+        return Match(issue.id, finding.index, "partial", (spot.detail,), _missing(groups, evidence))
+    return None
+
+
+def _decoy_hit(decoy: Decoy, finding: Finding, said: list[Statement], tree: SourceTree) -> bool:
+    spot = place(finding, decoy.locations, tree)
+    if decoy.concepts:
+        evidence = best_evidence(decoy.concepts, said)
+        return evidence is not None and evidence.complete and spot.points_at
+    return spot.kind == "at"
+
+
+def _checked_location(finding: Finding, tree: SourceTree, warnings: list[str]) -> Finding:
+    """Drop a line number the PR does not have (the finding is then graded by its text)."""
+    if finding.path is None or not tree.files:
+        return finding
+    resolved = tree.resolve(finding.path)
+    if resolved is None:
+        warnings.append(
+            f"finding {finding.index} (line {finding.source_line}): {finding.path} "
+            "is not a file of the PR; graded by its text"
+        )
+        return finding
+    length = len(tree.files[resolved])
+    if finding.line is not None and finding.line > length:
+        warnings.append(
+            f"finding {finding.index} (line {finding.source_line}): {finding.path} has "
+            f"{length} lines, not {finding.line}; graded by its text"
+        )
+        return dataclasses.replace(finding, line=None, end_line=None)
+    return finding
+
+
+def _score(issues: list[IssueResult], findings: list[FindingResult]) -> Score:
+    total = len(issues) or 1
+    recall = sum(STATUS_CREDIT[r.status] for r in issues) / total
+    weights = sum(SEVERITY_WEIGHTS[r.issue.severity] for r in issues) or 1.0
+    weighted = (
+        sum(SEVERITY_WEIGHTS[r.issue.severity] * STATUS_CREDIT[r.status] for r in issues) / weights
+    )
+    graded = [f for f in findings if f.finding.label != "praise"]
+    precision = sum(f.status == "matched" for f in graded) / len(graded) if graded else 0.0
+    f1 = 2 * precision * weighted / (precision + weighted) if precision + weighted else 0.0
+    return Score(round(recall, 4), round(weighted, 4), round(precision, 4), round(f1, 4))
+
+
+def grade_review(
+    key: AnswerKey,
+    findings: Sequence[Finding],
+    tree: SourceTree,
+    *,
+    exercise: str | None = None,
+    review: Path | None = None,
+    warnings: Sequence[str] = (),
+) -> Grade:
+    """Match every finding against every issue and decoy of KEY and score the review."""
+    notes = list(warnings)
+    issue_results = [IssueResult(issue) for issue in key.issues]
+    finding_results: list[FindingResult] = []
+    for raw in findings:
+        finding = _checked_location(raw, tree, notes)
+        result = FindingResult(finding)
+        finding_results.append(result)
+        if finding.label == "praise":
+            result.reasons.append("praise: not graded")
+            continue
+        said = statements(finding.body)
+        matches = [m for i in key.issues if (m := _match(i, finding, said, tree))]
+        if sum(m.status == "caught" for m in matches) >= SPRAY_LIMIT:
+            result.flags.append(
+                f"names {len(matches)} different problems in one finding: "
+                "a list of problems is not a review, so it earns no credit"
+            )
+            matches = []
+        for match in matches:
+            next(r for r in issue_results if r.issue.id == match.issue_id).matches.append(match)
+            result.issues.append(match.issue_id)
+            detail = "; ".join(match.reasons)
+            gap = f" — {match.missing}" if match.missing else ""
+            result.reasons.append(f"{match.status} {match.issue_id}: {detail}{gap}")
+        if matches:
+            result.status = "matched"
+            continue
+        decoys = [d.id for d in key.decoys if _decoy_hit(d, finding, said, tree)]
+        if decoys:
+            result.status = "decoy"
+            result.decoys = decoys
+            result.reasons.append(f"false alarm on correct code ({', '.join(decoys)})")
+        elif not result.flags:
+            result.reasons.append("matches no issue in the key (it may still be a fair remark)")
+    for issue_result in issue_results:
+        statuses = {m.status for m in issue_result.matches}
+        issue_result.status = (
+            "caught" if "caught" in statuses else "partial" if statuses else "missed"
+        )
+    return Grade(
+        key=key,
+        exercise=exercise,
+        review=review,
+        issues=issue_results,
+        findings=finding_results,
+        score=_score(issue_results, finding_results),
+        warnings=notes,
+    )

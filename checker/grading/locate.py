@@ -1,0 +1,87 @@
+"""Does a finding point at an issue's code: by location, or by naming its code?"""
+
+import builtins
+import keyword
+import re
+from dataclasses import dataclass
+
+from checker.grading.model import SourceTree
+from checker.grading.text import identifiers
+from checker.key import Location
+from checker.review import Finding
+
+LINE_SLACK = 3  # a location this many lines outside an issue's range still points at it
+_NOT_DISTINCTIVE = {n.lower() for n in (*keyword.kwlist, *dir(builtins))} | {
+    "self",
+    "cls",
+    "async",
+    "await",
+    "def",
+}
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding stands relative to some code.
+
+    kind: "at" (its location is on or near the code), "reference" (it names code found
+    there), "elsewhere" (its location is somewhere else), "none" (it gives no location
+    and names nothing there), "any" (the key gives no location to compare with).
+    """
+
+    kind: str
+    detail: str
+
+    @property
+    def points_at(self) -> bool:
+        return self.kind in ("at", "reference", "any")
+
+
+def _at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
+    if finding.path is None:
+        return None
+    resolved = tree.resolve(finding.path) or finding.path
+    same = resolved == location.path or location.path.endswith("/" + finding.path.lstrip("/"))
+    if not same:
+        return None
+    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+    if location.start is None or finding.line is None:
+        return f"{where} is the file of the issue"
+    end_line = finding.end_line or finding.line
+    if finding.line <= location.end + LINE_SLACK and end_line >= location.start - LINE_SLACK:  # type: ignore[operator]
+        return f"{where} is at the issue's lines {location.start}-{location.end}"
+    return None
+
+
+def _names_near(location: Location, tree: SourceTree) -> set[str]:
+    path = tree.resolve(location.path)
+    if path is None or location.start is None or location.end is None:
+        return set()
+    names: set[str] = set()
+    for _, line in tree.excerpt(path, location.start, location.end):
+        names.update(_CODE_NAME.findall(line))
+    names.update(tree.enclosing_functions(path, location.start))
+    return {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
+
+
+def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -> Place:
+    """The best way FINDING points at any of LOCATIONS."""
+    if not locations:
+        return Place("any", "the key gives no location")
+    for location in locations:
+        detail = _at(finding, location, tree)
+        if detail:
+            return Place("at", detail)
+    mentioned = identifiers(finding.body)
+    for location in locations:
+        named = sorted(mentioned & _names_near(location, tree))
+        if named:
+            shown = ", ".join(f"`{n}`" for n in named[:3])
+            return Place("reference", f"names {shown}, code of the issue")
+    if finding.path is not None:
+        where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+        first = locations[0]
+        span = f":{first.start}-{first.end}" if first.start else ""
+        return Place("elsewhere", f"{where} is not where the issue is ({first.path}{span})")
+    return Place("none", "gives no location")

@@ -1,0 +1,113 @@
+"""What grading produces: a verdict per issue and per finding, with reasons, and scores."""
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.key import AnswerKey, Issue
+from checker.review import Finding
+
+# Severity weights for the severity-weighted recall (documented in the README).
+SEVERITY_WEIGHTS = {"blocker": 4.0, "major": 3.0, "minor": 2.0, "nit": 1.0}
+# Credit an issue earns in recall: caught counts fully, partial counts half.
+STATUS_CREDIT = {"caught": 1.0, "partial": 0.5, "missed": 0.0}
+
+
+@dataclass
+class SourceTree:
+    """The PR's files (path -> lines), used to check locations and to quote code."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_dir(cls, root: Path) -> "SourceTree":
+        files: dict[str, list[str]] = {}
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                try:
+                    files[path.relative_to(root).as_posix()] = path.read_text("utf-8").splitlines()
+                except (UnicodeDecodeError, OSError):
+                    continue
+        return cls(files)
+
+    def resolve(self, path: str) -> str | None:
+        """The tree's path for PATH as a reviewer wrote it (suffix matches allowed)."""
+        if path in self.files:
+            return path
+        matches = [p for p in self.files if p.endswith("/" + path.lstrip("/"))]
+        return matches[0] if len(matches) == 1 else None
+
+    def excerpt(self, path: str, start: int, end: int) -> list[tuple[int, str]]:
+        lines = self.files.get(path, [])
+        return [(n, lines[n - 1]) for n in range(max(1, start), min(end, len(lines)) + 1)]
+
+    def enclosing_functions(self, path: str, line: int) -> list[str]:
+        """Names of the functions and classes around LINE, innermost last."""
+        source = "\n".join(self.files.get(path, []))
+        try:
+            module = ast.parse(source)
+        except SyntaxError:
+            return []
+        names: list[str] = []
+        for node in ast.walk(module):
+            defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            if isinstance(node, defs) and node.lineno <= line <= (node.end_lineno or node.lineno):
+                names.append(node.name)
+        return names
+
+
+@dataclass(frozen=True)
+class Match:
+    """How one finding relates to one issue."""
+
+    issue_id: str
+    finding: int
+    status: str  # caught | partial
+    reasons: tuple[str, ...]
+    missing: str = ""
+
+
+@dataclass
+class IssueResult:
+    issue: Issue
+    status: str = "missed"  # caught | partial | missed
+    matches: list[Match] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[int]:
+        return sorted({m.finding for m in self.matches})
+
+    @property
+    def best(self) -> Match | None:
+        ranked = sorted(self.matches, key=lambda m: (m.status != "caught", m.finding))
+        return ranked[0] if ranked else None
+
+
+@dataclass
+class FindingResult:
+    finding: Finding
+    status: str = "unmatched"  # matched | decoy | unmatched
+    issues: list[str] = field(default_factory=list)
+    decoys: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Score:
+    recall: float
+    weighted_recall: float
+    precision: float
+    f1: float
+
+
+@dataclass
+class Grade:
+    key: AnswerKey
+    exercise: str | None
+    review: Path | None
+    issues: list[IssueResult]
+    findings: list[FindingResult]
+    score: Score
+    warnings: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Proofs: pytest files that demonstrate each serious issue of an answer key."""

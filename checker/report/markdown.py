@@ -1,0 +1,95 @@
+"""Markdown report, for pasting into a PR, an issue or a cohort's notes."""
+
+from checker.grading import Grade, SourceTree
+from checker.report._common import (
+    by_severity,
+    excerpt,
+    finding_label,
+    proof_command,
+    short,
+    where,
+)
+
+
+def _missed(grade: Grade, tree: SourceTree) -> list[str]:
+    missed = by_severity(grade.issues, "missed")
+    out = [f"## Missed ({len(missed)})", ""]
+    for result in missed:
+        issue = result.issue
+        out.append(f"### {issue.severity}: `{issue.id}` — {issue.title}")
+        out.append("")
+        if issue.locations:
+            out += [f"Where: `{where(issue)}`", ""]
+        code = excerpt(issue, tree)
+        if code is not None:
+            path, _, lines = code
+            fence = "python" if path.endswith(".py") else ""
+            out += [f"```{fence}", *(f"{n:>4}  {text}" for n, text in lines), "```", ""]
+        if issue.explanation or issue.description:
+            out += [f"**Why it matters.** {issue.explanation or issue.description}", ""]
+        if issue.fix:
+            out += [f"**Fix.** {issue.fix}", ""]
+        command = proof_command(issue, grade.exercise)
+        if command:
+            out += [f"**Proof.** `{command}`", ""]
+    return out
+
+
+def _matched(grade: Grade, status: str, title: str) -> list[str]:
+    chosen = by_severity(grade.issues, status)
+    out = [f"## {title} ({len(chosen)})", ""]
+    for result in chosen:
+        issue, best = result.issue, result.best
+        line = f"- {issue.severity}: `{issue.id}` — {issue.title}"
+        if best is not None:
+            line += f" ({finding_label(grade, best.finding)}: {'; '.join(best.reasons)})"
+            if best.missing:
+                line += f". Missing: {best.missing}"
+        out.append(line)
+    return [*out, ""]
+
+
+def _findings(grade: Grade) -> list[str]:
+    decoys = {d.id: d for d in grade.key.decoys}
+    out: list[str] = []
+    alarms = [f for f in grade.findings if f.status == "decoy"]
+    if alarms:
+        out += [f"## False alarms ({len(alarms)})", ""]
+        for result in alarms:
+            label = finding_label(grade, result.finding.index)
+            fine = " ".join(decoys[d].why_fine for d in result.decoys)
+            out.append(f"- {label}: {short(result.finding.body)} — fine as written: {fine}")
+        out.append("")
+    other = [f for f in grade.findings if f.status == "unmatched"]
+    if other:
+        out += [f"## Other remarks, not in the key ({len(other)})", ""]
+        for result in other:
+            label = finding_label(grade, result.finding.index)
+            notes = "; ".join(result.flags or result.reasons)
+            out.append(f"- {label}: {short(result.finding.body)} — {notes}")
+        out.append("")
+    return out
+
+
+def render_markdown(grade: Grade, tree: SourceTree) -> str:
+    subject = grade.exercise or str(grade.key.source)
+    score = grade.score
+    out = [f"# prkit check: {subject}", ""]
+    if grade.review:
+        out += [f"Review: `{grade.review}`", ""]
+    out += [f"> warning: {w}" for w in grade.warnings]
+    out += [f"> flag: {f}" for f in grade.flags]
+    out += _missed(grade, tree)
+    out += _matched(grade, "partial", "Partly caught")
+    out += _matched(grade, "caught", "Caught")
+    out += _findings(grade)
+    out += [
+        "## Score",
+        "",
+        "| recall | weighted recall | precision | F1 |",
+        "| ---: | ---: | ---: | ---: |",
+        f"| {score.recall:.0%} | {score.weighted_recall:.0%} | {score.precision:.0%} "
+        f"| {score.f1:.0%} |",
+        "",
+    ]
+    return "\n".join(out)

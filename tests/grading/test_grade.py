@@ -1,0 +1,221 @@
+"""Grading verdicts on a small hand-made key: caught, partial, missed, decoys, gaming."""
+
+from pathlib import Path
+
+import pytest
+
+from checker.grading import SourceTree, grade_review
+from checker.key import AnswerKey, Decoy, Issue, Location
+from checker.review import Finding
+
+SOURCE = """\
+import asyncio
+import time
+
+
+async def summarize_all(client, tickets):
+    tasks = [summarize_one(client, t) for t in tickets]
+    return await asyncio.gather(*tasks)
+
+
+async def summarize_one(client, ticket):
+    for attempt in range(3):
+        try:
+            return await client.chat.complete_async(model="m", messages=[ticket])
+        except Exception:
+            time.sleep(2 ** attempt)
+    return None
+
+
+def ordered(items):
+    return sorted(list(items))
+""".splitlines()
+
+TREE = SourceTree({"app/batch.py": SOURCE})
+
+GATHER = Issue(
+    id="unbounded-gather",
+    severity="blocker",
+    title="All requests fired at once with asyncio.gather",
+    locations=(Location("app/batch.py", 5, 7, "asyncio.gather(*tasks)"),),
+    concepts=(
+        ("gather", "all at once", "concurren", "in parallel", "simultaneous"),
+        ("limit", "semaphore", "bound", "cap", "throttl"),
+    ),
+)
+SLEEP = Issue(
+    id="blocking-sleep",
+    severity="major",
+    title="time.sleep blocks the event loop",
+    locations=(Location("app/batch.py", 15, 15, "time.sleep"),),
+    concepts=(("time.sleep", "sleep"), ("block", "event loop", "synchronous")),
+)
+SWALLOW = Issue(
+    id="swallowed-errors",
+    severity="minor",
+    title="Every exception retried and finally swallowed into None",
+    locations=(Location("app/batch.py", 14, 16, "except Exception"),),
+    concepts=(
+        ("except exception", "every exception", "all exceptions", "swallow", "silent"),
+        ("none", "retr", "lost", "hide"),
+    ),
+)
+DECOY = Decoy(
+    id="sorted-copy",
+    why_fine="sorted() already returns a new list; the list() is harmless.",
+    locations=(Location("app/batch.py", 19, 20, "sorted(list(items))"),),
+)
+KEY = AnswerKey(Path("issues.toml"), (GATHER, SLEEP, SWALLOW), (DECOY,))
+
+
+def finding(
+    body: str,
+    path: str | None = None,
+    line: int | None = None,
+    end: int | None = None,
+    index: int = 0,
+    label: str | None = None,
+) -> Finding:
+    return Finding(index, body, path, line, end, None, label, (), index + 1, body)
+
+
+def grade(*findings: Finding):  # type: ignore[no-untyped-def]
+    numbered = [
+        Finding(
+            n, f.body, f.path, f.line, f.end_line, f.severity, f.label, f.decorations, n + 1, f.raw
+        )
+        for n, f in enumerate(findings)
+    ]
+    return grade_review(KEY, numbered, TREE)
+
+
+def status(result, issue_id: str) -> str:  # type: ignore[no-untyped-def]
+    return next(r.status for r in result.issues if r.issue.id == issue_id)
+
+
+def test_located_finding_naming_the_problem_catches_it() -> None:
+    result = grade(
+        finding(
+            "Every ticket is sent at once through gather; bound it with a Semaphore.",
+            "app/batch.py",
+            7,
+        )
+    )
+    assert status(result, "unbounded-gather") == "caught"
+    assert result.findings[0].status == "matched"
+    assert "app/batch.py:7 is at the issue's lines 5-7" in result.findings[0].reasons[0]
+
+
+def test_paraphrase_with_other_words_catches_it() -> None:
+    result = grade(
+        finding(
+            "Hundreds of requests go out simultaneously here; there is nothing to throttle them.",
+            "batch.py",
+            6,
+        )
+    )
+    assert status(result, "unbounded-gather") == "caught"
+
+
+def test_unlocated_finding_naming_the_code_catches_it() -> None:
+    result = grade(finding("The retry loop uses `time.sleep`, which blocks the event loop."))
+    assert status(result, "blocking-sleep") == "caught"
+    assert any("time.sleep" in r or "names the problem" in r for r in result.findings[0].reasons)
+
+
+def test_right_problem_wrong_place_is_partial() -> None:
+    result = grade(
+        finding(
+            "All requests run concurrently with no limit on how many.",
+            "app/batch.py",
+            19,
+        )
+    )
+    assert status(result, "unbounded-gather") == "partial"
+    assert "wrong place" in result.issues[0].best.missing  # type: ignore[union-attr]
+
+
+def test_right_place_half_named_is_partial_and_says_what_is_missing() -> None:
+    result = grade(
+        finding(
+            "This gather call worries me, I am not sure it is right.",
+            "app/batch.py",
+            7,
+        )
+    )
+    assert status(result, "unbounded-gather") == "partial"
+    assert "limit" in result.issues[0].best.missing  # type: ignore[union-attr]
+
+
+def test_vague_remark_on_the_right_line_earns_nothing() -> None:
+    result = grade(finding("This looks wrong.", "app/batch.py", 7))
+    assert status(result, "unbounded-gather") == "missed"
+    assert result.findings[0].status == "unmatched"
+
+
+def test_keyword_list_earns_nothing() -> None:
+    words = "gather, semaphore, limit, time.sleep, blocking, event loop, swallow, None, retries"
+    result = grade(finding(words, "app/batch.py", 7))
+    assert all(r.status == "missed" for r in result.issues)
+
+
+def test_one_finding_naming_every_problem_is_flagged_and_earns_nothing() -> None:
+    body = (
+        "Requests fire all at once with no semaphore limit. "
+        "Also time.sleep blocks the event loop. "
+        "And every exception is swallowed into None."
+    )
+    crafted = Issue(
+        id="extra",
+        severity="nit",
+        title="x",
+        concepts=(("also",), ("and",)),
+    )
+    key = AnswerKey(Path("k.toml"), (GATHER, SLEEP, SWALLOW, crafted))
+    result = grade_review(key, [finding(body + " Also and.")], TREE)
+    assert all(r.status == "missed" for r in result.issues)
+    assert result.findings[0].flags
+
+
+def test_finding_on_decoy_is_a_false_alarm() -> None:
+    result = grade(finding("Why copy the list before sorting it?", "app/batch.py", 20))
+    assert result.findings[0].status == "decoy"
+    assert result.findings[0].decoys == ["sorted-copy"]
+
+
+def test_praise_is_not_graded_and_does_not_lower_precision() -> None:
+    result = grade(
+        finding("Nice, clear function names.", label="praise"),
+        finding("gather sends everything at once; add a semaphore limit", "app/batch.py", 6),
+    )
+    assert result.findings[0].status == "unmatched"
+    assert result.score.precision == 1.0
+
+
+def test_line_beyond_the_file_warns_and_grades_by_text() -> None:
+    result = grade(finding("time.sleep blocks the event loop", "app/batch.py", 400))
+    assert status(result, "blocking-sleep") == "caught"
+    assert any("has 20 lines, not 400" in w for w in result.warnings)
+
+
+def test_scores_weight_severity_and_count_partial_half() -> None:
+    result = grade(
+        finding("gather starts all requests at once; cap them with a semaphore", "app/batch.py", 7),
+        finding("time.sleep here is suspicious to me honestly", "app/batch.py", 15),
+        finding("Unrelated remark about the README wording.", index=2),
+    )
+    assert [r.status for r in result.issues] == ["caught", "partial", "missed"]
+    assert result.score.recall == pytest.approx((1 + 0.5) / 3, abs=1e-4)
+    assert result.score.weighted_recall == pytest.approx((4 + 1.5) / 9, abs=1e-4)
+    assert result.score.precision == pytest.approx(2 / 3, abs=1e-4)
+
+
+def test_plain_key_without_concepts_uses_the_title() -> None:
+    plain = Issue(id="no-timeout", severity="major", title="Requests have no timeout")
+    key = AnswerKey(Path("k.toml"), (plain,))
+    hit = grade_review(
+        key, [finding("None of the API calls set a timeout, a stuck request hangs.")], SourceTree()
+    )
+    miss = grade_review(key, [finding("The function names are inconsistent.")], SourceTree())
+    assert hit.issues[0].status == "caught"
+    assert miss.issues[0].status == "missed"
