@@ -1,0 +1,1 @@
+"""Tidewater Helpdesk: support-desk tooling around the Mistral API."""
