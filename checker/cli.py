@@ -3,12 +3,12 @@
 import os
 import sys
 import tempfile
+import time
 import traceback
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
@@ -19,7 +19,7 @@ from checker import history
 from checker.diff import exercise_diff
 from checker.errors import UsageError
 from checker.exercise import Exercise, all_exercises, find_exercise
-from checker.grading import Grade, SourceTree, grade_review
+from checker.grading import Grade, Practice, SourceTree, grade_review
 from checker.key import AnswerKey, load_key
 from checker.paths import exercises_dir
 from checker.report import render_json, render_jsonl, render_markdown, render_text
@@ -68,13 +68,19 @@ def list_exercises() -> None:
 def start(
     slug: Annotated[str, typer.Argument(help="exercise to start")],
     directory: Annotated[Path | None, typer.Argument(help="where (default ./SLUG-review)")] = None,
+    timer: Annotated[
+        bool, typer.Option("--timer", help="time the review; check reports the minutes taken")
+    ] = False,
 ) -> None:
     """Create a git repo to review in: main = base, pr/SLUG = the PR, plus REVIEW.md."""
     from checker.start import start as create
 
     exercise = find_exercise(slug)
-    dest = create(exercise, directory or Path(f"{slug}-review"))
+    dest = create(exercise, directory or Path(f"{slug}-review"), timed=timer)
+    history.record_start(exercise.slug, dest, timed=timer)
     out.print(f"[bold]{exercise.title}[/] is ready in [cyan]{dest}[/]")
+    if timer:
+        out.print(f"  timer started: {exercise.minutes} minutes suggested")
     out.print(f"  cd {dest}")
     out.print(f"  git diff main...pr/{slug}        # the pull request; PR.md is its description")
     out.print(f"  prkit check {slug} REVIEW.md      # when your review is written")
@@ -100,9 +106,11 @@ def _target(target: str) -> tuple[AnswerKey, Exercise | None]:
     raise AssertionError("unreachable")
 
 
-def _grade_one(key: AnswerKey, exercise: Exercise | None, review: Path, tree: SourceTree) -> Grade:
+def _grade_one(
+    key: AnswerKey, exercise: Exercise | None, review: Path, tree: SourceTree, save: bool
+) -> Grade:
     parsed = parse_review(review)
-    return grade_review(
+    grade = grade_review(
         key,
         parsed.findings,
         tree,
@@ -110,6 +118,27 @@ def _grade_one(key: AnswerKey, exercise: Exercise | None, review: Path, tree: So
         review=review,
         warnings=parsed.warnings,
     )
+    if exercise is not None:
+        grade.practice = _practice(exercise, review, save)
+        if save:
+            hints = [history.Hint(level, issue, 0.0) for level, issue in grade.practice.hints]
+            history.record_attempt(grade, grade.practice.seconds_taken, hints)
+    return grade
+
+
+def _practice(exercise: Exercise, review: Path, use_history: bool) -> Practice:
+    """Hints taken and time spent on EXERCISE (the database is not read with --no-save)."""
+    from checker.start import timer_start
+
+    started = timer_start(review.parent, exercise.slug)
+    hints: tuple[tuple[int, str | None], ...] = ()
+    if use_history:
+        if started is None:
+            last = history.last_start(exercise.slug)
+            started = last[0] if last and last[1] else None
+        hints = tuple((h.level, h.issue) for h in history.hints_taken(exercise.slug))
+    seconds = time.time() - started if started is not None else None
+    return Practice(hints, seconds, exercise.minutes)
 
 
 @app.command()
@@ -138,7 +167,7 @@ def check(
         grades: list[Grade] = []
         for review in reviews:
             try:
-                grade = _grade_one(key, exercise, review, tree)
+                grade = _grade_one(key, exercise, review, tree, save=not no_save)
             except UsageError as exc:
                 if output is not Format.jsonl:
                     raise
@@ -146,8 +175,6 @@ def check(
                 out.print_json(data={"review": str(review), "error": str(exc)}, indent=None)
                 continue
             grades.append(grade)
-            if not no_save:
-                history.record(grade)
             if output is Format.jsonl:
                 sys.stdout.write(render_jsonl(grade) + "\n")
             elif output is Format.text:
@@ -190,7 +217,7 @@ def proofs(
     show_proofs(verdicts, out)
     broken = [v.issue.id for v in verdicts if not v.holds]
     if broken:
-        err.print(f"prkit: {len(broken)} proof(s) do not hold: {', '.join(broken)}")
+        sys.stderr.write(f"prkit: {len(broken)} proof(s) do not hold: {', '.join(broken)}\n")
         raise typer.Exit(1)
     out.print(f"[green]all {len(verdicts)} proofs hold[/]: each fails on the PR, passes on the fix")
 
@@ -226,6 +253,89 @@ def fake_api(
 
 
 @app.command()
+def hint(
+    slug: Annotated[str, typer.Argument(help="exercise to get a hint for")],
+    level: Annotated[
+        int,
+        typer.Option(
+            "--level", "-l", min=1, max=3, help="1: how many where, 2: regions, 3: an issue's hint"
+        ),
+    ] = 1,
+) -> None:
+    """A progressive hint; the hints you take are remembered and shown in the report."""
+    from checker.hints import next_issue_hint, overview, regions
+
+    exercise = find_exercise(slug)
+    key = load_key(exercise.key_file)
+    if level == 1:
+        text = overview(key)
+    elif level == 2:
+        text = regions(key)
+    else:
+        taken = history.hints_taken(exercise.slug)
+        shown = [h.issue for h in taken if h.level == 3]
+        previous = history.attempts(exercise.slug)
+        caught = (
+            {i for i, s in previous[-1].statuses.items() if s["status"] == "caught"}
+            if previous
+            else set()
+        )
+        text = next_issue_hint(key, shown, caught)
+    history.record_hint(exercise.slug, level, text.issue)
+    for line in text.lines:
+        out.print(line, markup=False)
+
+
+@app.command()
+def stats(
+    slug: Annotated[str | None, typer.Argument(help="only this exercise")] = None,
+) -> None:
+    """Your attempts over time and the categories you miss most."""
+    from checker.stats import show_stats
+
+    if slug is not None:
+        find_exercise(slug)
+    show_stats(history.attempts(slug), out)
+
+
+@app.command()
+def solution(slug: Annotated[str, typer.Argument(help="exercise to reveal")]) -> None:
+    """The fixed version as a diff against the PR, each hunk tied to the issues it fixes."""
+    from checker.solution import solution_hunks
+
+    exercise = find_exercise(slug)
+    key = load_key(exercise.key_file)
+    titles = {i.id: i for i in key.issues}
+    for hunk in solution_hunks(exercise, key):
+        fixes = ", ".join(f"{i} ({titles[i].severity})" for i in hunk.issues) or "no listed issue"
+        out.print(f"[bold]{hunk.path}[/]:{hunk.pr_start}-{hunk.pr_end}  [green]fixes:[/] {fixes}")
+        out.print(Syntax(hunk.text.rstrip("\n"), "diff", theme="ansi_dark"))
+        out.print()
+
+
+@app.command()
+def lint(slug: Annotated[str, typer.Argument(help="exercise whose PR to lint")]) -> None:
+    """What ruff and mypy report on the PR, mapped to the key's issues."""
+    from checker.lint import lint_pr
+
+    exercise = find_exercise(slug)
+    key = load_key(exercise.key_file)
+    with out.status("running ruff and mypy on the pull request…"):
+        diagnostics = lint_pr(exercise, key)
+    table = Table(header_style="bold", title=f"ruff and mypy on {slug}")
+    for column in ("where", "tool", "rule", "message", "issue"):
+        table.add_column(column)
+    for d in diagnostics:
+        issue = ", ".join(d.issues) or (f"[dim]near {', '.join(d.near)}[/]" if d.near else "")
+        table.add_row(f"{d.path}:{d.line}", d.tool, d.code, d.message, issue)
+    out.print(table)
+    machine = {i for d in diagnostics for i in d.issues}
+    human = [i.id for i in key.issues if i.id not in machine]
+    out.print(f"[green]caught by a tool[/] ({len(machine)}): {', '.join(sorted(machine)) or '-'}")
+    out.print(f"[yellow]only a reviewer catches[/] ({len(human)}): {', '.join(human)}")
+
+
+@app.command()
 def validate(
     target: Annotated[str | None, typer.Argument(help="an exercise slug or an issues TOML")] = None,
 ) -> None:
@@ -254,29 +364,37 @@ def validate(
         raise typer.Exit(2)
 
 
+def _fail(message: str, code: int) -> None:
+    """One unwrapped line on stderr, then exit with CODE."""
+    sys.stderr.write(message.replace("\n", " ") + "\n")
+    sys.exit(code)
+
+
 def main() -> None:
     """Entry point: usage problems and bad input exit 2 with one line; bugs exit 1."""
     try:
         app(standalone_mode=False)
     except UsageError as exc:
-        err.print(f"prkit: error: {exc}", markup=False, highlight=False)
-        sys.exit(2)
-    except click.UsageError as exc:
-        err.print(f"prkit: error: {exc.format_message()}", markup=False, highlight=False)
-        sys.exit(2)
-    except click.exceptions.Exit as exc:
+        _fail(f"prkit: error: {exc}", 2)
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         err.print("prkit: interrupted")
         sys.exit(130)
+    except typer.TyperException as exc:  # the CLI library's usage errors
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            out.print(exc.format_message(), markup=False, highlight=False)
+            sys.exit(0)
+        message = " ".join(exc.format_message().split())
+        _fail(f"prkit: error: {message}", getattr(exc, "exit_code", 2))
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:
         if os.environ.get("PRKIT_DEBUG"):
             traceback.print_exc()
-        err.print(
-            f"prkit: internal error: {type(exc).__name__}: {exc} "
+        detail = " ".join(str(exc).split())
+        _fail(
+            f"prkit: internal error: {type(exc).__name__}: {detail} "
             "(PRKIT_DEBUG=1 shows the traceback)",
-            markup=False,
+            1,
         )
-        sys.exit(1)

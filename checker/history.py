@@ -1,13 +1,17 @@
-"""Attempts recorded by `prkit check`, in SQLite under the user's data directory.
+"""Your practice history, in SQLite under the user's data directory.
 
-PRKIT_DATA_DIR overrides the location (tests use it). Each write is one short
-transaction, so concurrent checks neither lose nor corrupt records.
+Stores attempts (every `prkit check` of a kit exercise), review starts (for the timer)
+and hints taken. PRKIT_DATA_DIR overrides the location. Each write is one short
+transaction in WAL mode with a busy timeout, so concurrent runs neither lose nor
+corrupt records; a damaged file is reported, never overwritten.
 """
 
 import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +30,36 @@ CREATE TABLE IF NOT EXISTS attempts (
     weighted_recall REAL NOT NULL,
     precision REAL NOT NULL,
     f1 REAL NOT NULL,
-    statuses TEXT NOT NULL
+    statuses TEXT NOT NULL,
+    seconds_taken REAL,
+    hints TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS attempts_exercise ON attempts (exercise);
+CREATE TABLE IF NOT EXISTS starts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    exercise TEXT NOT NULL,
+    started_at REAL NOT NULL,
+    directory TEXT NOT NULL,
+    timed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    exercise TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    issue TEXT,
+    taken_at REAL NOT NULL
+);
 """
+
+
+@dataclass(frozen=True)
+class Attempt:
+    exercise: str
+    checked_at: float
+    weighted_recall: float
+    f1: float
+    statuses: dict[str, dict[str, str]]  # issue id -> {"status", "category", "severity"}
+    seconds_taken: float | None
 
 
 @dataclass(frozen=True)
@@ -40,71 +70,150 @@ class Best:
     attempts: int
 
 
-def data_dir() -> Path:
+@dataclass(frozen=True)
+class Hint:
+    level: int
+    issue: str | None
+    taken_at: float
+
+
+def database_path() -> Path:
     override = os.environ.get("PRKIT_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("prkit"))
+    folder = Path(override) if override else Path(platformdirs.user_data_dir("prkit"))
+    return folder / "history.sqlite3"
 
 
-def _connect() -> sqlite3.Connection:
-    folder = data_dir()
-    path = folder / "history.sqlite3"
+@contextmanager
+def _database() -> Iterator[sqlite3.Connection]:
+    path = database_path()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot open the progress database ({exc.strerror})") from None
+    except sqlite3.Error as exc:
+        raise UsageError(f"{path}: cannot open the progress database ({exc})") from None
+    try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(SCHEMA)
+        with connection:
+            yield connection
     except sqlite3.DatabaseError as exc:
-        raise UsageError(f"{path}: cannot use the progress database ({exc})") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot create the progress database ({exc.strerror})") from None
-    return connection
+        raise UsageError(
+            f"{path}: the progress database is damaged ({exc}); move it away to start afresh"
+        ) from None
+    finally:
+        connection.close()
 
 
-def record(grade: Grade) -> None:
+def record_attempt(grade: Grade, seconds_taken: float | None, hints: list[Hint]) -> None:
     """Store one attempt at a kit exercise (checks against key files are not recorded)."""
     if grade.exercise is None:
         return
-    statuses = json.dumps({r.issue.id: r.status for r in grade.issues})
+    statuses = {
+        r.issue.id: {
+            "status": r.status,
+            "category": r.issue.category or "other",
+            "severity": r.issue.severity,
+        }
+        for r in grade.issues
+    }
     score = grade.score
-    connection = _connect()
-    try:
-        with connection:
-            connection.execute(
-                "INSERT INTO attempts (exercise, checked_at, review, recall, weighted_recall,"
-                " precision, f1, statuses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    grade.exercise,
-                    time.time(),
-                    str(grade.review) if grade.review else None,
-                    score.recall,
-                    score.weighted_recall,
-                    score.precision,
-                    score.f1,
-                    statuses,
-                ),
-            )
-    except sqlite3.DatabaseError as exc:
-        raise UsageError(f"cannot record the attempt in the progress database ({exc})") from None
-    finally:
-        connection.close()
+    with _database() as db:
+        db.execute(
+            "INSERT INTO attempts (exercise, checked_at, review, recall, weighted_recall,"
+            " precision, f1, statuses, seconds_taken, hints)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                grade.exercise,
+                time.time(),
+                str(grade.review) if grade.review else None,
+                score.recall,
+                score.weighted_recall,
+                score.precision,
+                score.f1,
+                json.dumps(statuses),
+                seconds_taken,
+                json.dumps([[h.level, h.issue] for h in hints]),
+            ),
+        )
+
+
+def attempts(exercise: str | None = None) -> list[Attempt]:
+    """Attempts, oldest first (of one exercise, or of all)."""
+    query = (
+        "SELECT exercise, checked_at, weighted_recall, f1, statuses, seconds_taken FROM attempts"
+    )
+    args: tuple[str, ...] = ()
+    if exercise is not None:
+        query += " WHERE exercise = ?"
+        args = (exercise,)
+    with _database() as db:
+        rows = db.execute(query + " ORDER BY checked_at, id", args).fetchall()
+    return [
+        Attempt(str(r[0]), float(r[1]), float(r[2]), float(r[3]), json.loads(r[4]), r[5])
+        for r in rows
+    ]
 
 
 def best_scores() -> dict[str, Best]:
-    """Best severity-weighted recall (and its F1) per exercise."""
-    connection = _connect()
-    try:
-        rows = connection.execute(
-            "SELECT exercise, MAX(weighted_recall), COUNT(*) FROM attempts GROUP BY exercise"
+    """Best severity-weighted recall (with the best F1 among those) per exercise."""
+    best: dict[str, Best] = {}
+    for attempt in attempts():
+        current = best.get(attempt.exercise)
+        count = current.attempts + 1 if current else 1
+        if current is None or (attempt.weighted_recall, attempt.f1) > (
+            current.weighted_recall,
+            current.f1,
+        ):
+            best[attempt.exercise] = Best(
+                attempt.exercise, attempt.weighted_recall, attempt.f1, count
+            )
+        else:
+            best[attempt.exercise] = Best(
+                current.exercise, current.weighted_recall, current.f1, count
+            )
+    return best
+
+
+def record_start(exercise: str, directory: Path, *, timed: bool) -> float:
+    """Remember that a review of EXERCISE started now; returns the time."""
+    now = time.time()
+    with _database() as db:
+        db.execute(
+            "INSERT INTO starts (exercise, started_at, directory, timed) VALUES (?, ?, ?, ?)",
+            (exercise, now, str(directory.resolve()), int(timed)),
+        )
+    return now
+
+
+def last_start(exercise: str) -> tuple[float, bool] | None:
+    """(started_at, timed) of the latest `prkit start` of EXERCISE, if any."""
+    with _database() as db:
+        row = db.execute(
+            "SELECT started_at, timed FROM starts WHERE exercise = ? ORDER BY started_at DESC,"
+            " id DESC LIMIT 1",
+            (exercise,),
+        ).fetchone()
+    return (float(row[0]), bool(row[1])) if row else None
+
+
+def record_hint(exercise: str, level: int, issue: str | None) -> None:
+    with _database() as db:
+        db.execute(
+            "INSERT INTO hints (exercise, level, issue, taken_at) VALUES (?, ?, ?, ?)",
+            (exercise, level, issue, time.time()),
+        )
+
+
+def hints_taken(exercise: str) -> list[Hint]:
+    """Hints taken for EXERCISE since its latest `prkit start` (all, if never started)."""
+    started = last_start(exercise)
+    since = started[0] if started else 0.0
+    with _database() as db:
+        rows = db.execute(
+            "SELECT level, issue, taken_at FROM hints WHERE exercise = ? AND taken_at >= ?"
+            " ORDER BY taken_at, id",
+            (exercise, since),
         ).fetchall()
-        best: dict[str, Best] = {}
-        for exercise, top, count in rows:
-            f1 = connection.execute(
-                "SELECT MAX(f1) FROM attempts WHERE exercise = ? AND weighted_recall = ?",
-                (exercise, top),
-            ).fetchone()[0]
-            best[exercise] = Best(exercise, float(top), float(f1), int(count))
-        return best
-    except sqlite3.DatabaseError as exc:
-        raise UsageError(f"cannot read the progress database ({exc})") from None
-    finally:
-        connection.close()
+    return [Hint(int(r[0]), r[1], float(r[2])) for r in rows]

@@ -50,6 +50,7 @@ class Issue:
     proof: str | None = None
     locations: tuple[Location, ...] = ()
     concepts: tuple[tuple[str, ...], ...] = ()
+    lint: tuple[str, ...] = ()  # ruff codes ("ASYNC251") or "mypy:<code>" that report it
 
     @property
     def proof_is_static(self) -> bool:
@@ -137,6 +138,9 @@ def _issue(entry: dict[str, Any], where: str) -> Issue:
     if proof is not None and not isinstance(proof, str):
         raise UsageError(f"{where}: 'proof' must be a string")
     category = entry.get("category")
+    lint = entry.get("lint", [])
+    if not isinstance(lint, list) or not all(isinstance(code, str) for code in lint):
+        raise UsageError(f"{where}: 'lint' must be a list of rule codes")
     return Issue(
         id=issue_id.strip(),
         severity=severity,
@@ -149,6 +153,7 @@ def _issue(entry: dict[str, Any], where: str) -> Issue:
         proof=proof,
         locations=_locations(entry, where),
         concepts=_concepts(entry, where),
+        lint=tuple(lint),
     )
 
 

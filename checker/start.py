@@ -81,7 +81,22 @@ def _check_destination(dest: Path) -> None:
         raise UsageError(f"{dest}: directory is not empty; prkit start never overwrites files")
 
 
-def start(exercise: Exercise, dest: Path) -> Path:
+def timer_start(folder: Path, slug: str) -> float | None:
+    """When the timed review of SLUG in FOLDER (or a parent) started, if it was timed."""
+    for candidate in (folder.resolve(), *folder.resolve().parents):
+        marker = candidate / MARKER
+        if marker.is_file():
+            try:
+                data = json.loads(marker.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            if data.get("exercise") == slug and data.get("timed"):
+                return float(data["started_at"])
+            return None
+    return None
+
+
+def start(exercise: Exercise, dest: Path, *, timed: bool = False) -> Path:
     """Create DEST: main holds the base code, branch pr/SLUG the PR, plus REVIEW.md."""
     _check_destination(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -101,7 +116,7 @@ def start(exercise: Exercise, dest: Path) -> Path:
     (dest / "REVIEW.md").write_text(
         REVIEW_TEMPLATE.format(title=exercise.title, slug=exercise.slug), encoding="utf-8"
     )
-    marker = {"exercise": exercise.slug, "started_at": time.time()}
+    marker = {"exercise": exercise.slug, "started_at": time.time(), "timed": timed}
     (dest / MARKER).write_text(json.dumps(marker) + "\n", encoding="utf-8")
     exclude = dest / ".git" / "info" / "exclude"
     exclude.parent.mkdir(parents=True, exist_ok=True)

@@ -130,7 +130,9 @@ def test_text_report_leads_with_missed_issues_and_their_fix(
     assert "helpdesk/backlog.py" in out
 
 
-def test_markdown_report(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markdown_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     code, out, _ = run(
         capsys, monkeypatch, "check", "batching", str(REVIEWS / "mediocre.md"), "-f", "markdown"
     )

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from ._app import build_app
 from ._content import ChatHook, EmbeddingsHook
 from ._endpoints import Hooks
 from ._faults import Faults
-from ._mount import Mount
+from ._mount import MISTRAL_HOSTS, Mount
 from ._state import Ledger, RecordedRequest
 
 CHAT_PATH = "/v1/chat/completions"
@@ -25,13 +26,30 @@ class FakeMistral:
         self.faults = faults if faults is not None else Faults()
         self._ledger = Ledger()
         self._hooks = Hooks()
+        self._routes: dict[str, ASGIApp] = {}
         self.app: Starlette = build_app(self._ledger, lambda: self.faults, self._hooks)
 
     @contextmanager
     def mount(self) -> Iterator[FakeMistral]:
-        """Send every httpx / httpx2 request for a Mistral host to this fake; refuse others."""
-        with Mount(self.app):
+        """Send every httpx / httpx2 request for a Mistral host to this fake, requests for a
+        routed host (``route``) to its app, and refuse every other host."""
+        with Mount(self.app, self._routes):
             yield self
+
+    def route(self, host: str, app: ASGIApp | None) -> None:
+        """Serve HOST with APP (any ASGI app) while mounted; None removes the route.
+
+        For the other services a proof needs, such as a fake help centre. Requests to a
+        routed host go straight to its app: the fake does not log, authenticate or fault
+        them, and a blocking client waits for them as it does for the fake's own answers.
+        May be called before or during the mount. Mistral hosts cannot be rerouted.
+        """
+        if host in MISTRAL_HOSTS:
+            raise ValueError(f"{host} is served by the fake Mistral API itself")
+        if app is None:
+            self._routes.pop(host, None)
+        else:
+            self._routes[host] = app
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -1,5 +1,8 @@
 """Route every httpx / httpx2 client to the fake while mounted, and block other hosts.
 
+Hosts other than the Mistral ones can be given an ASGI app of their own (``routes``,
+e.g. a fake help centre a proof needs); every remaining host is refused.
+
 The transports' ``handle_request`` / ``handle_async_request`` are patched on the classes,
 so clients created before the mount are covered too. Blocking clients run the app on a
 background loop while the calling thread waits (a sync call inside a coroutine blocks
@@ -10,7 +13,7 @@ timeout of the request is honoured and raises the library's ``ReadTimeout``.
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -110,10 +113,12 @@ _LIBS = (
 
 
 class Mount:
-    """Context manager that routes Mistral hosts to ``app`` and refuses every other host."""
+    """Context manager that routes Mistral hosts to ``app``, the hosts of ``routes`` to their
+    own apps (read at each request, so it may change while mounted), and refuses the rest."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Mapping[str, ASGIApp] | None = None) -> None:
         self.app = app
+        self.routes: Mapping[str, ASGIApp] = routes if routes is not None else {}
         self._saved: list[tuple[type[Any], str, object]] = []
         self._loop: LoopThread | None = None
         self._loop_lock = threading.Lock()
@@ -151,15 +156,25 @@ class Mount:
                 self._loop = LoopThread()
             return self._loop
 
+    def _app_for(self, lib: _Lib, request: Any) -> ASGIApp:
+        """The app serving the request's host; other hosts get the library's ConnectError."""
+        host = request.url.host
+        if host in MISTRAL_HOSTS:
+            return self.app
+        routed = self.routes.get(host)
+        if routed is None:
+            raise lib.connect_error(f"network disabled in prkit tests: {host}", request=request)
+        return routed
+
     def _sync_handler(self, lib: _Lib) -> Callable[[Any, Any], Any]:
         def handle_request(transport: Any, request: Any) -> Any:
-            _refuse_other_hosts(lib, request)
+            app = self._app_for(lib, request)
             body = request.read()
             loop = self._loop_thread()
             if loop.is_current():
                 raise RuntimeError("a blocking request to the fake from inside the fake itself")
             scope = build_scope(request)
-            exchange = SyncExchange(loop.loop, self.app, scope, body, _timeout(request))
+            exchange = SyncExchange(loop.loop, app, scope, body, _timeout(request))
             try:
                 status, headers = exchange.start()
             except TimeoutError:
@@ -171,9 +186,9 @@ class Mount:
 
     def _async_handler(self, lib: _Lib) -> Callable[[Any, Any], Any]:
         async def handle_async_request(transport: Any, request: Any) -> Any:
-            _refuse_other_hosts(lib, request)
+            app = self._app_for(lib, request)
             body = await request.aread()
-            exchange = AsyncExchange(self.app, build_scope(request), body, _timeout(request))
+            exchange = AsyncExchange(app, build_scope(request), body, _timeout(request))
             try:
                 status, headers = await exchange.start()
             except TimeoutError:
@@ -182,12 +197,6 @@ class Mount:
             return lib.response(status, headers=headers, stream=stream)
 
         return handle_async_request
-
-
-def _refuse_other_hosts(lib: _Lib, request: Any) -> None:
-    host = request.url.host
-    if host not in MISTRAL_HOSTS:
-        raise lib.connect_error(f"network disabled in prkit tests: {host}", request=request)
 
 
 def _timed_out(lib: _Lib, request: Any) -> Exception:

@@ -1,6 +1,21 @@
 """Grading: compare a review's findings with an answer key (DESIGN.md §7)."""
 
 from checker.grading.grade import grade_review
-from checker.grading.model import FindingResult, Grade, IssueResult, Score, SourceTree
+from checker.grading.model import (
+    FindingResult,
+    Grade,
+    IssueResult,
+    Practice,
+    Score,
+    SourceTree,
+)
 
-__all__ = ["FindingResult", "Grade", "IssueResult", "Score", "SourceTree", "grade_review"]
+__all__ = [
+    "FindingResult",
+    "Grade",
+    "IssueResult",
+    "Practice",
+    "Score",
+    "SourceTree",
+    "grade_review",
+]

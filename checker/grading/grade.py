@@ -17,7 +17,7 @@ from checker.grading.model import (
     Score,
     SourceTree,
 )
-from checker.grading.text import Statement, statements
+from checker.grading.text import PRAISE, Statement, statements
 from checker.key import AnswerKey, Decoy, Issue
 from checker.review import Finding
 
@@ -58,7 +58,14 @@ def _match(issue: Issue, finding: Finding, said: list[Statement], tree: SourceTr
         )
     prose = any(len(s.words) >= MIN_PROSE_WORDS and not s.is_keyword_list for s in said)
     if spot.kind == "at" and prose:
-        return Match(issue.id, finding.index, "partial", (spot.detail,), _missing(groups, evidence))
+        return Match(
+            issue.id,
+            finding.index,
+            "partial",
+            (spot.detail,),
+            _missing(groups, evidence),
+            named=False,
+        )
     return None
 
 
@@ -98,7 +105,7 @@ def _score(issues: list[IssueResult], findings: list[FindingResult]) -> Score:
     weighted = (
         sum(SEVERITY_WEIGHTS[r.issue.severity] * STATUS_CREDIT[r.status] for r in issues) / weights
     )
-    graded = [f for f in findings if f.finding.label != "praise"]
+    graded = [f for f in findings if not f.is_praise]
     precision = sum(f.status == "matched" for f in graded) / len(graded) if graded else 0.0
     f1 = 2 * precision * weighted / (precision + weighted) if precision + weighted else 0.0
     return Score(round(recall, 4), round(weighted, 4), round(precision, 4), round(f1, 4))
@@ -122,10 +129,18 @@ def grade_review(
         result = FindingResult(finding)
         finding_results.append(result)
         if finding.label == "praise":
+            result.label_praise = True
             result.reasons.append("praise: not graded")
             continue
         said = statements(finding.body)
         matches = [m for i in key.issues if (m := _match(i, finding, said, tree))]
+        if any(m.named for m in matches):
+            # a finding about one problem is not also a vague attempt at its neighbours
+            matches = [m for m in matches if m.named]
+        if not matches and finding.path is None and PRAISE.search(finding.body):
+            result.label_praise = True
+            result.reasons.append("praise: not graded")
+            continue
         if sum(m.status == "caught" for m in matches) >= SPRAY_LIMIT:
             result.flags.append(
                 f"names {len(matches)} different problems in one finding: "

@@ -73,6 +73,12 @@ def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -
         detail = _at(finding, location, tree)
         if detail:
             return Place("at", detail)
+    if finding.line is not None and finding.path is not None:
+        # an explicit line elsewhere is not rescued by naming the right code
+        first = locations[0]
+        span = f":{first.start}-{first.end}" if first.start else ""
+        where = f"{finding.path}:{finding.line}"
+        return Place("elsewhere", f"{where} is not where the issue is ({first.path}{span})")
     mentioned = identifiers(finding.body)
     for location in locations:
         named = sorted(mentioned & _names_near(location, tree))

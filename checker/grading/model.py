@@ -65,6 +65,7 @@ class Match:
     status: str  # caught | partial
     reasons: tuple[str, ...]
     missing: str = ""
+    named: bool = True  # the finding names the whole problem (False: only part of it)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class IssueResult:
 
     @property
     def best(self) -> Match | None:
-        ranked = sorted(self.matches, key=lambda m: (m.status != "caught", m.finding))
+        ranked = sorted(self.matches, key=lambda m: (m.status != "caught", not m.named, m.finding))
         return ranked[0] if ranked else None
 
 
@@ -91,6 +92,11 @@ class FindingResult:
     decoys: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    label_praise: bool = False  # praise: listed, not graded
+
+    @property
+    def is_praise(self) -> bool:
+        return self.label_praise
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,15 @@ class Score:
     weighted_recall: float
     precision: float
     f1: float
+
+
+@dataclass(frozen=True)
+class Practice:
+    """The practice session behind a check: hints taken and time spent."""
+
+    hints: tuple[tuple[int, str | None], ...] = ()  # (level, issue id for level 3)
+    seconds_taken: float | None = None
+    suggested_minutes: int | None = None
 
 
 @dataclass
@@ -111,3 +126,4 @@ class Grade:
     score: Score
     warnings: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    practice: Practice = field(default_factory=Practice)

@@ -31,6 +31,14 @@ STOPWORDS = frozenset(
 )
 
 
+PRAISE = re.compile(
+    r"^\W*(praise|nice|good|great|love|i like|thanks|thank you|well done|clean|neat|solid|"
+    r"kudos|good call|props|lgtm|looks good|overall,? (?:this |it )?looks (?:good|great|"
+    r"reasonable|fine|solid|nice))\b",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))

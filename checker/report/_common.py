@@ -46,3 +46,24 @@ def finding_label(grade: Grade, index: int) -> str:
 def short(text: str, width: int = 90) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def practice_lines(grade: Grade) -> list[str]:
+    """Hints taken and time spent, as short sentences."""
+    practice = grade.practice
+    lines: list[str] = []
+    if practice.hints:
+        levels = [
+            f"level {level}" + (f" ({issue})" if issue else "") for level, issue in practice.hints
+        ]
+        lines.append(f"hints taken: {len(practice.hints)} — " + ", ".join(levels))
+    if practice.seconds_taken is not None:
+        minutes = practice.seconds_taken / 60
+        budget = practice.suggested_minutes
+        verdict = ""
+        if budget:
+            verdict = " (within budget)" if minutes <= budget else f" ({minutes - budget:.0f} over)"
+        lines.append(
+            f"time: {minutes:.0f} min" + (f" of the suggested {budget}" if budget else "") + verdict
+        )
+    return lines

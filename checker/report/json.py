@@ -3,11 +3,14 @@
 import json
 from typing import Any
 
+from checker.feedback import communication_feedback
 from checker.grading import Grade
 
 
 def grade_to_dict(grade: Grade) -> dict[str, Any]:
     """The report as plain data; keys and statuses follow DESIGN.md §8."""
+    feedback = communication_feedback(grade)
+    practice = grade.practice
     return {
         "exercise": grade.exercise,
         "key": str(grade.key.source),
@@ -37,6 +40,7 @@ def grade_to_dict(grade: Grade) -> dict[str, Any]:
                 "label": f.finding.label,
                 "reasons": f.reasons,
                 "flags": f.flags,
+                "feedback": feedback.notes.get(f.finding.index, []),
             }
             for f in grade.findings
         ],
@@ -48,6 +52,12 @@ def grade_to_dict(grade: Grade) -> dict[str, Any]:
         },
         "warnings": grade.warnings,
         "flags": grade.flags,
+        "feedback": feedback.advice,
+        "practice": {
+            "hints": [{"level": level, "issue": issue} for level, issue in practice.hints],
+            "seconds_taken": practice.seconds_taken,
+            "suggested_minutes": practice.suggested_minutes,
+        },
     }
 
 

@@ -1,10 +1,12 @@
 """Markdown report, for pasting into a PR, an issue or a cohort's notes."""
 
+from checker.feedback import communication_feedback
 from checker.grading import Grade, SourceTree
 from checker.report._common import (
     by_severity,
     excerpt,
     finding_label,
+    practice_lines,
     proof_command,
     short,
     where,
@@ -71,6 +73,17 @@ def _findings(grade: Grade) -> list[str]:
     return out
 
 
+def _communication(grade: Grade) -> list[str]:
+    feedback = communication_feedback(grade)
+    if not feedback.advice and not feedback.notes:
+        return []
+    out = ["## How the review reads (advice, not scored)", ""]
+    out += [f"- {advice}" for advice in feedback.advice]
+    for index, notes in sorted(feedback.notes.items()):
+        out += [f"- {finding_label(grade, index)}: {note}" for note in notes]
+    return [*out, ""]
+
+
 def render_markdown(grade: Grade, tree: SourceTree) -> str:
     subject = grade.exercise or str(grade.key.source)
     score = grade.score
@@ -83,6 +96,7 @@ def render_markdown(grade: Grade, tree: SourceTree) -> str:
     out += _matched(grade, "partial", "Partly caught")
     out += _matched(grade, "caught", "Caught")
     out += _findings(grade)
+    out += _communication(grade)
     out += [
         "## Score",
         "",
@@ -92,4 +106,5 @@ def render_markdown(grade: Grade, tree: SourceTree) -> str:
         f"| {score.f1:.0%} |",
         "",
     ]
+    out += [f"{line}  " for line in practice_lines(grade)]
     return "\n".join(out)

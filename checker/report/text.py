@@ -6,11 +6,13 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from checker.feedback import communication_feedback
 from checker.grading import Grade, SourceTree
 from checker.report._common import (
     by_severity,
     excerpt,
     finding_label,
+    practice_lines,
     proof_command,
     short,
     where,
@@ -114,6 +116,18 @@ def _findings(console: Console, grade: Grade) -> None:
                 console.print(Padding(Text(note, style="dim"), (0, 0, 0, 4)))
 
 
+def _communication(console: Console, grade: Grade) -> None:
+    feedback = communication_feedback(grade)
+    if not feedback.advice and not feedback.notes:
+        return
+    _heading(console, "How the review reads (advice, not scored)", len(feedback.advice), "cyan")
+    for advice in feedback.advice:
+        console.print(f" • {advice}")
+    for index, notes in sorted(feedback.notes.items()):
+        for note in notes:
+            console.print(f" • {finding_label(grade, index)}: {note}")
+
+
 def _score(console: Console, grade: Grade) -> None:
     counts = {s: sum(r.status == s for r in grade.issues) for s in ("caught", "partial", "missed")}
     table = Table(title="Score", show_header=True, header_style="bold")
@@ -126,6 +140,8 @@ def _score(console: Console, grade: Grade) -> None:
     )
     console.print()
     console.print(table)
+    for line in practice_lines(grade):
+        console.print(Text(line, style="dim"))
 
 
 def render_text(grade: Grade, tree: SourceTree, console: Console) -> None:
@@ -141,4 +157,5 @@ def render_text(grade: Grade, tree: SourceTree, console: Console) -> None:
     _partial(console, grade)
     _caught(console, grade)
     _findings(console, grade)
+    _communication(console, grade)
     _score(console, grade)

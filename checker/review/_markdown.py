@@ -278,14 +278,26 @@ def _finish(draft: _Draft, index: int, source: list[str]) -> Finding | None:
     )
 
 
+_SHORT_LEAD = re.compile(r"^\s*(?:[\[(]?[*_]{0,2}[A-Za-z?]{1,12}[*_]{0,2}[\])]?:?\s+){1,2}")
+
+
 def _locate(text: str, context: str | None) -> LocatedText | None:
-    """The location at the start of `text`, also after a label or severity mark, which stays."""
+    """The location at the start of `text`, also after a label or severity mark, which stays.
+
+    Also after one or two short words of the reviewer's own (`bug`, `Q:`), when the
+    location that follows names a line.
+    """
     located = split_location(text, context)
     marks = 0 if located is not None else marks_length(text)
     if marks:
         after = split_location(text[marks:], context)
         if after is not None:
             rest = f"{text[:marks].strip()} {after.rest}".strip()
+            return LocatedText(after.location, rest, after.problems)
+    if located is None and (lead := _SHORT_LEAD.match(text)):
+        after = split_location(text[lead.end() :], None)
+        if after is not None and after.location.line is not None:
+            rest = f"{lead.group(0).strip()} {after.rest}".strip()
             return LocatedText(after.location, rest, after.problems)
     return located
 

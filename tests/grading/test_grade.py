@@ -219,3 +219,26 @@ def test_plain_key_without_concepts_uses_the_title() -> None:
     miss = grade_review(key, [finding("The function names are inconsistent.")], SourceTree())
     assert hit.issues[0].status == "caught"
     assert miss.issues[0].status == "missed"
+
+
+def test_a_cited_line_elsewhere_is_not_rescued_by_naming_the_code() -> None:
+    result = grade(finding("`time.sleep` blocks the event loop here.", "app/batch.py", 19))
+    assert status(result, "blocking-sleep") == "partial"
+
+
+def test_a_finding_that_names_one_problem_is_not_a_vague_attempt_at_its_neighbours() -> None:
+    # line 15 sits in the ranges of both blocking-sleep and swallowed-errors
+    result = grade(
+        finding("time.sleep blocks the event loop; retries are fine.", "app/batch.py", 15)
+    )
+    assert status(result, "blocking-sleep") == "caught"
+    assert status(result, "swallowed-errors") == "missed"
+
+
+def test_an_unlocated_friendly_opening_is_praise_not_noise() -> None:
+    result = grade(
+        finding("Overall looks reasonable, nice feature. A few things:"),
+        finding("gather starts all requests at once; cap them with a semaphore", "app/batch.py", 7),
+    )
+    assert result.findings[0].is_praise
+    assert result.score.precision == 1.0

@@ -414,3 +414,14 @@ def test_raw_is_the_text_as_written() -> None:
     assert item.body == "Intro bold text"
     assert container_item.raw == "- L1: `one`"
     assert container_item.source_line == 5
+
+
+def test_a_short_word_of_the_reviewer_before_the_location_still_anchors() -> None:
+    parsed = parse_review_text(
+        "- **bug** `app/batch.py:55`: the semaphore is created per call.\n"
+        "- Q: `settings.py:58` not sure about this one.\n"
+    )
+    first, second = parsed.findings
+    assert (first.path, first.line) == ("app/batch.py", 55)
+    assert "semaphore is created per call" in first.body
+    assert (second.path, second.line) == ("settings.py", 58)
