@@ -52,7 +52,10 @@ def list_exercises() -> None:
         table.add_column(column)
     for exercise in all_exercises():
         record = best.get(exercise.slug)
-        score = f"{record.weighted_recall:.0%} ({record.attempts} tries)" if record else "not tried"
+        score = "not tried"
+        if record:
+            tries = "1 try" if record.attempts == 1 else f"{record.attempts} tries"
+            score = f"{record.weighted_recall:.0%} ({tries})"
         table.add_row(
             exercise.slug,
             exercise.title,
@@ -373,7 +376,9 @@ def _fail(message: str, code: int) -> None:
 def main() -> None:
     """Entry point: usage problems and bad input exit 2 with one line; bugs exit 1."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except UsageError as exc:
         _fail(f"prkit: error: {exc}", 2)
     except typer.Exit as exc:

@@ -47,7 +47,7 @@ def communication_feedback(grade: Grade) -> Feedback:
     """How prioritised, specific, actionable and kind the review reads."""
     feedback = Feedback()
     severities = {r.issue.id: r.issue.severity for r in grade.issues}
-    graded = [f for f in grade.findings if not f.is_praise]
+    graded = [f for f in grade.findings if f.is_graded]
     unrated = 0
     for result in graded:
         finding = result.finding

@@ -144,17 +144,19 @@ def test_markdown_report(
 def test_list_shows_exercises_and_best_score_after_a_check(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run(capsys, monkeypatch, "list")
     assert code == 0
     assert "batching" in out and "not tried" in out
     run(capsys, monkeypatch, "check", "batching", str(REVIEWS / "strong.md"), "-f", "json")
     _, out, _ = run(capsys, monkeypatch, "list")
-    assert "(1 tries)" in out
+    assert "(1 try)" in out
 
 
 def test_no_save_does_not_record(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
     run(capsys, monkeypatch, "check", "batching", str(REVIEWS / "strong.md"), "--no-save")
     _, out, _ = run(capsys, monkeypatch, "list")
     assert "not tried" in out

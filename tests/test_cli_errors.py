@@ -15,10 +15,12 @@ def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> tuple[int, str, str]:
     monkeypatch.setattr(sys, "argv", ["prkit", *args])
-    with pytest.raises(SystemExit) as exited:
+    code = 0
+    try:
         main()
+    except SystemExit as exited:
+        code = exited.code if isinstance(exited.code, int) else 0
     captured = capsys.readouterr()
-    code = exited.value.code if isinstance(exited.value.code, int) else 0
     return code, captured.out, captured.err
 
 

@@ -41,7 +41,7 @@ def test_hint_levels_are_progressive(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, level1, _ = run(capsys, monkeypatch, "hint", "batching")
-    assert "16 issues hide in this pull request" in level1
+    assert "17 issues hide in this pull request" in level1
     assert "helpdesk/backlog.py:" in level1 and "async" in level1
     _, level2, _ = run(capsys, monkeypatch, "hint", "batching", "--level", "2")
     assert "helpdesk/backlog.py:55-56  (blocker)" in level2

@@ -105,7 +105,7 @@ def _score(issues: list[IssueResult], findings: list[FindingResult]) -> Score:
     weighted = (
         sum(SEVERITY_WEIGHTS[r.issue.severity] * STATUS_CREDIT[r.status] for r in issues) / weights
     )
-    graded = [f for f in findings if not f.is_praise]
+    graded = [f for f in findings if f.is_graded]
     precision = sum(f.status == "matched" for f in graded) / len(graded) if graded else 0.0
     f1 = 2 * precision * weighted / (precision + weighted) if precision + weighted else 0.0
     return Score(round(recall, 4), round(weighted, 4), round(precision, 4), round(f1, 4))
@@ -137,14 +137,17 @@ def grade_review(
         if any(m.named for m in matches):
             # a finding about one problem is not also a vague attempt at its neighbours
             matches = [m for m in matches if m.named]
+        if any(m.status == "caught" for m in matches) and finding.line is not None:
+            # a located finding is about its location: drop what it names only in passing
+            matches = [m for m in matches if m.status == "caught"]
         if not matches and finding.path is None and PRAISE.search(finding.body):
             result.label_praise = True
             result.reasons.append("praise: not graded")
             continue
-        if sum(m.status == "caught" for m in matches) >= SPRAY_LIMIT:
+        if finding.path is None and sum(m.status == "caught" for m in matches) >= SPRAY_LIMIT:
             result.flags.append(
-                f"names {len(matches)} different problems in one finding: "
-                "a list of problems is not a review, so it earns no credit"
+                f"names {len(matches)} different problems in one unlocated paragraph: read as "
+                "a summary, it earns no credit of its own (give each problem its own finding)"
             )
             matches = []
         for match in matches:
@@ -156,7 +159,11 @@ def grade_review(
         if matches:
             result.status = "matched"
             continue
-        decoys = [d.id for d in key.decoys if _decoy_hit(d, finding, said, tree)]
+        decoys = (
+            []
+            if PRAISE.search(finding.body)
+            else [d.id for d in key.decoys if _decoy_hit(d, finding, said, tree)]
+        )
         if decoys:
             result.status = "decoy"
             result.decoys = decoys

@@ -98,6 +98,11 @@ class FindingResult:
     def is_praise(self) -> bool:
         return self.label_praise
 
+    @property
+    def is_graded(self) -> bool:
+        """Counted in precision: not praise, not a summary paragraph."""
+        return not self.label_praise and not self.flags
+
 
 @dataclass(frozen=True)
 class Score:

@@ -40,6 +40,10 @@ _LINE_PREFIX = re.compile(
     ){_TAIL}""",
     re.IGNORECASE | re.VERBOSE,
 )
+# further line references after a first one: `path:73-80, 107 — ...` (the first one counts)
+_MORE_LINES = re.compile(
+    r"^\s*L?\d+(?:[-\u2013]L?\d+)?(?:\s*,\s*L?\d+(?:[-\u2013]L?\d+)?)*`?\s*(?:[:|;]|[-\u2013\u2014]+)?\s*"
+)
 _LINE_GROUPS = (("c1", "c2"), ("h1", "h2"), ("w1", "w2"), ("l1", "l2"))
 
 
@@ -110,6 +114,8 @@ def split_location(text: str, context_path: str | None = None) -> LocatedText | 
         path = normalise_path(match["path"])
         first, last = _line_numbers(match)
         rest = text[match.end() :]
+        if first is not None and match["sep"].strip() == ",":
+            rest = _MORE_LINES.sub("", rest, count=1)
         separated = bool(match["sep"].strip()) or not rest
         anchored = first is not None or (separated and not rest[:1].isdigit())
         if anchored and looks_like_file(path, has_line=first is not None):

@@ -25,6 +25,7 @@ from helpdesk.store import load_tickets
 logger = logging.getLogger(__name__)
 
 SUMMARY_MAX_TOKENS = 120
+SUMMARY_TEMPERATURE = 0.2
 
 SYSTEM_PROMPT = (
     "You summarise customer support tickets for the weekly triage meeting. Answer with "
@@ -61,7 +62,7 @@ async def summarize(client: Mistral, ticket: Ticket, settings: Settings) -> str:
         model=settings.summary_model,
         messages=build_messages(ticket),
         max_tokens=SUMMARY_MAX_TOKENS,
-        temperature=0.2,
+        temperature=SUMMARY_TEMPERATURE,
     )
     return reply_text(response)
 
@@ -116,10 +117,18 @@ async def _summarize_all(
     return list(await asyncio.gather(*(entry_for(t) for t in stale)))
 
 
-def write_report(entries: list[DigestEntry], settings: Settings, path: Path) -> None:
+def write_report(
+    entries: list[DigestEntry], settings: Settings, path: Path, min_age_days: int = 7
+) -> None:
+    config: dict[str, object] = {name: getattr(settings, name) for name in REPORTED_SETTINGS}
+    config |= {
+        "min_age_days": min_age_days,
+        "max_tokens": SUMMARY_MAX_TOKENS,
+        "temperature": SUMMARY_TEMPERATURE,
+    }
     report = {
         "generated_at": datetime.now(UTC).isoformat(),
-        "config": {name: getattr(settings, name) for name in REPORTED_SETTINGS},
+        "config": config,
         "ticket_count": len(entries),
         "failed_count": sum(1 for e in entries if e.error),
         "entries": [asdict(e) for e in entries],
@@ -140,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
 
     tickets = load_tickets(args.tickets)
     entries = asyncio.run(build_digest(tickets, settings, args.min_age_days))
-    write_report(entries, settings, args.output)
+    write_report(entries, settings, args.output, args.min_age_days)
     logger.info("Wrote %d entries to %s", len(entries), args.output)
 
 
