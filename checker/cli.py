@@ -1,51 +1,47 @@
-"""The `prkit` command line (DESIGN.md §8)."""
+"""The `prkit` command line (DESIGN.md §8), built with click."""
 
 import os
 import sys
 import tempfile
 import time
 import traceback
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
+import click
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.syntax import Syntax
-from rich.table import Table
 
 from checker import history
-from checker.diff import exercise_diff
 from checker.errors import UsageError
 from checker.exercise import Exercise, all_exercises, find_exercise
-from checker.grading import Grade, Practice, SourceTree, grade_review
 from checker.key import AnswerKey, load_key
 from checker.paths import exercises_dir
-from checker.report import render_json, render_jsonl, render_markdown, render_text
-from checker.review import parse_review
 from checker.trees import Variant, materialize
 
-app = typer.Typer(
-    help="Practise pull-request reviews of async Python that calls the Mistral API.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+if TYPE_CHECKING:
+    from checker.grading import Grade, Practice, SourceTree
+
+# Commands import what they need when they run: `prkit check` must start fast.
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
+FORMATS = ("text", "markdown", "json", "jsonl")
 
 
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    jsonl = "jsonl"
+@click.group(
+    help="Practise pull-request reviews of async Python that calls the Mistral API.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(package_name="prkit", prog_name="prkit")
+def app() -> None:
+    pass
 
 
 @app.command("list")
 def list_exercises() -> None:
     """Exercises with difficulty, suggested minutes and your best score."""
+    from rich.table import Table
+
     best = history.best_scores()
     table = Table(header_style="bold")
     for column in ("exercise", "title", "difficulty", "minutes", "topics", "best score"):
@@ -68,13 +64,10 @@ def list_exercises() -> None:
 
 
 @app.command()
-def start(
-    slug: Annotated[str, typer.Argument(help="exercise to start")],
-    directory: Annotated[Path | None, typer.Argument(help="where (default ./SLUG-review)")] = None,
-    timer: Annotated[
-        bool, typer.Option("--timer", help="time the review; check reports the minutes taken")
-    ] = False,
-) -> None:
+@click.argument("slug")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option("--timer", is_flag=True, help="time the review; check reports the minutes taken")
+def start(slug: str, directory: Path | None, timer: bool) -> None:
     """Create a git repo to review in: main = base, pr/SLUG = the PR, plus REVIEW.md."""
     from checker.start import start as create
 
@@ -90,8 +83,14 @@ def start(
 
 
 @app.command()
-def show(slug: Annotated[str, typer.Argument(help="exercise to show")]) -> None:
+@click.argument("slug")
+def show(slug: str) -> None:
     """The PR description and the colored diff."""
+    from rich.markdown import Markdown
+    from rich.syntax import Syntax
+
+    from checker.diff import exercise_diff
+
     exercise = find_exercise(slug)
     out.print(Markdown(exercise.pr_description.read_text("utf-8")))
     out.print()
@@ -110,8 +109,11 @@ def _target(target: str) -> tuple[AnswerKey, Exercise | None]:
 
 
 def _grade_one(
-    key: AnswerKey, exercise: Exercise | None, review: Path, tree: SourceTree, save: bool
-) -> Grade:
+    key: AnswerKey, exercise: Exercise | None, review: Path, tree: "SourceTree", save: bool
+) -> "Grade":
+    from checker.grading import grade_review
+    from checker.review import parse_review
+
     parsed = parse_review(review)
     grade = grade_review(
         key,
@@ -129,8 +131,9 @@ def _grade_one(
     return grade
 
 
-def _practice(exercise: Exercise, review: Path, use_history: bool) -> Practice:
+def _practice(exercise: Exercise, review: Path, use_history: bool) -> "Practice":
     """Hints taken and time spent on EXERCISE (the database is not read with --no-save)."""
+    from checker.grading import Practice
     from checker.start import timer_start
 
     started = timer_start(review.parent, exercise.slug)
@@ -145,16 +148,21 @@ def _practice(exercise: Exercise, review: Path, use_history: bool) -> Practice:
 
 
 @app.command()
+@click.argument("target")
+@click.argument("reviews", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "-f", "output", type=click.Choice(FORMATS), default="text", help="report format"
+)
+@click.option(
+    "--tree", "tree_dir", type=click.Path(path_type=Path), help="the PR's source, for a key file"
+)
+@click.option("--no-save", is_flag=True, help="do not record the attempt")
 def check(
-    target: Annotated[str, typer.Argument(help="exercise slug, or an issues TOML file")],
-    reviews: Annotated[list[Path], typer.Argument(help="review file(s): Markdown, YAML or JSON")],
-    output: Annotated[Format, typer.Option("--format", "-f", help="report format")] = Format.text,
-    tree_dir: Annotated[
-        Path | None, typer.Option("--tree", help="the PR's source, for a key file target")
-    ] = None,
-    no_save: Annotated[bool, typer.Option("--no-save", help="do not record the attempt")] = False,
+    target: str, reviews: tuple[Path, ...], output: str, tree_dir: Path | None, no_save: bool
 ) -> None:
-    """Grade review(s) against an exercise's issue list."""
+    """Grade review(s) against TARGET: an exercise slug or an issues TOML file."""
+    from checker.grading import SourceTree
+
     key, exercise = _target(target)
     with tempfile.TemporaryDirectory(prefix="prkit-check-") as scratch:
         if exercise is not None:
@@ -166,44 +174,53 @@ def check(
         else:
             source = None
         tree = SourceTree.from_dir(source) if source else SourceTree()
-        failures = 0
-        grades: list[Grade] = []
-        for review in reviews:
-            try:
-                grade = _grade_one(key, exercise, review, tree, save=not no_save)
-            except UsageError as exc:
-                if output is not Format.jsonl:
-                    raise
-                failures += 1
-                out.print_json(data={"review": str(review), "error": str(exc)}, indent=None)
-                continue
-            grades.append(grade)
-            if output is Format.jsonl:
-                sys.stdout.write(render_jsonl(grade) + "\n")
-            elif output is Format.text:
+        if output == "jsonl":
+            _check_cohort(key, exercise, tree, reviews)
+            return
+        save = not no_save and len(reviews) == 1
+        grades = [_grade_one(key, exercise, review, tree, save=save) for review in reviews]
+        if output == "text":
+            from checker.report.text import render_text
+
+            for grade in grades:
                 render_text(grade, tree, out)
-        if output is Format.json:
+        elif output == "json":
+            from checker.report.json import render_json
+
             text = render_json(grades[0]) if len(grades) == 1 else _json_list(grades)
             sys.stdout.write(text + "\n")
-        elif output is Format.markdown:
+        else:
+            from checker.report.markdown import render_markdown
+
             sys.stdout.write("\n\n".join(render_markdown(g, tree) for g in grades) + "\n")
-        if failures:
-            raise UsageError(f"{failures} of {len(reviews)} reviews could not be read")
 
 
-def _json_list(grades: list[Grade]) -> str:
+def _check_cohort(
+    key: AnswerKey, exercise: Exercise | None, tree: "SourceTree", reviews: tuple[Path, ...]
+) -> None:
+    """One JSON line per review; unreadable reviews get an error line and exit code 2."""
+    from checker.cohort import grade_cohort
+
+    failures = 0
+    for ok, line in grade_cohort(key, exercise.slug if exercise else None, tree, reviews):
+        failures += not ok
+        sys.stdout.write(line + "\n")
+    if failures:
+        raise UsageError(f"{failures} of {len(reviews)} reviews could not be read")
+
+
+def _json_list(grades: "list[Grade]") -> str:
     import json
 
-    from checker.report import grade_to_dict
+    from checker.report.json import grade_to_dict
 
     return json.dumps([{**grade_to_dict(g), "review": str(g.review)} for g in grades], indent=2)
 
 
 @app.command()
-def proofs(
-    slug: Annotated[str, typer.Argument(help="exercise whose proofs to run")],
-    issue: Annotated[str | None, typer.Option("--issue", help="only this issue's proof")] = None,
-) -> None:
+@click.argument("slug")
+@click.option("--issue", help="only this issue's proof")
+def proofs(slug: str, issue: str | None) -> None:
     """Run each proof: it must fail on the PR and pass on the fixed version."""
     from checker.proofs.report import show as show_proofs
     from checker.proofs.report import verify
@@ -221,21 +238,22 @@ def proofs(
     broken = [v.issue.id for v in verdicts if not v.holds]
     if broken:
         sys.stderr.write(f"prkit: {len(broken)} proof(s) do not hold: {', '.join(broken)}\n")
-        raise typer.Exit(1)
+        sys.exit(1)
     out.print(f"[green]all {len(verdicts)} proofs hold[/]: each fails on the PR, passes on the fix")
 
 
 @app.command("fake-api")
+@click.option("--port", type=int, default=8787, show_default=True, help="port on 127.0.0.1")
+@click.option("--latency", type=float, default=0.0, help="seconds added to each request")
+@click.option("--max-in-flight", type=int, help="answer 429 beyond this many concurrent requests")
+@click.option("--rate-limit", type=int, help="answer 429 beyond this many requests per second")
+@click.option("--fail-every", type=int, help="answer 503 to every Nth request")
 def fake_api(
-    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8787,
-    latency: Annotated[float, typer.Option(help="seconds added to each request")] = 0.0,
-    max_in_flight: Annotated[
-        int | None, typer.Option(help="answer 429 beyond this many concurrent requests")
-    ] = None,
-    rate_limit: Annotated[
-        int | None, typer.Option(help="answer 429 beyond this many requests per second")
-    ] = None,
-    fail_every: Annotated[int | None, typer.Option(help="answer 503 to every Nth request")] = None,
+    port: int,
+    latency: float,
+    max_in_flight: int | None,
+    rate_limit: int | None,
+    fail_every: int | None,
 ) -> None:
     """Serve the fake Mistral API on loopback, to run a PR by hand."""
     from checker.fakeapi import Faults, serve
@@ -256,15 +274,16 @@ def fake_api(
 
 
 @app.command()
-def hint(
-    slug: Annotated[str, typer.Argument(help="exercise to get a hint for")],
-    level: Annotated[
-        int,
-        typer.Option(
-            "--level", "-l", min=1, max=3, help="1: how many where, 2: regions, 3: an issue's hint"
-        ),
-    ] = 1,
-) -> None:
+@click.argument("slug")
+@click.option(
+    "--level",
+    "-l",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    help="1: how many issues where, 2: the regions, 3: one issue's hint",
+)
+def hint(slug: str, level: int) -> None:
     """A progressive hint; the hints you take are remembered and shown in the report."""
     from checker.hints import next_issue_hint, overview, regions
 
@@ -290,9 +309,8 @@ def hint(
 
 
 @app.command()
-def stats(
-    slug: Annotated[str | None, typer.Argument(help="only this exercise")] = None,
-) -> None:
+@click.argument("slug", required=False)
+def stats(slug: str | None) -> None:
     """Your attempts over time and the categories you miss most."""
     from checker.stats import show_stats
 
@@ -302,8 +320,11 @@ def stats(
 
 
 @app.command()
-def solution(slug: Annotated[str, typer.Argument(help="exercise to reveal")]) -> None:
+@click.argument("slug")
+def solution(slug: str) -> None:
     """The fixed version as a diff against the PR, each hunk tied to the issues it fixes."""
+    from rich.syntax import Syntax
+
     from checker.solution import solution_hunks
 
     exercise = find_exercise(slug)
@@ -317,8 +338,11 @@ def solution(slug: Annotated[str, typer.Argument(help="exercise to reveal")]) ->
 
 
 @app.command()
-def lint(slug: Annotated[str, typer.Argument(help="exercise whose PR to lint")]) -> None:
+@click.argument("slug")
+def lint(slug: str) -> None:
     """What ruff and mypy report on the PR, mapped to the key's issues."""
+    from rich.table import Table
+
     from checker.lint import lint_pr
 
     exercise = find_exercise(slug)
@@ -339,9 +363,8 @@ def lint(slug: Annotated[str, typer.Argument(help="exercise whose PR to lint")])
 
 
 @app.command()
-def validate(
-    target: Annotated[str | None, typer.Argument(help="an exercise slug or an issues TOML")] = None,
-) -> None:
+@click.argument("target", required=False)
+def validate(target: str | None) -> None:
     """Check exercises and answer keys for authoring mistakes."""
     from checker.validate import exercise_folders, validate_exercise, validate_key_file
 
@@ -364,7 +387,7 @@ def validate(
     if not results:
         raise UsageError("no exercises found")
     if not all(r.ok for r in results):
-        raise typer.Exit(2)
+        sys.exit(2)
 
 
 def _fail(message: str, code: int) -> None:
@@ -376,22 +399,18 @@ def _fail(message: str, code: int) -> None:
 def main() -> None:
     """Entry point: usage problems and bad input exit 2 with one line; bugs exit 1."""
     try:
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app.main(prog_name="prkit", standalone_mode=False)
     except UsageError as exc:
         _fail(f"prkit: error: {exc}", 2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        err.print("prkit: interrupted")
-        sys.exit(130)
-    except typer.TyperException as exc:  # the CLI library's usage errors
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            out.print(exc.format_message(), markup=False, highlight=False)
-            sys.exit(0)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        out.print(exc.format_message(), markup=False, highlight=False)
+    except click.ClickException as exc:  # the CLI library's usage errors
         message = " ".join(exc.format_message().split())
-        _fail(f"prkit: error: {message}", getattr(exc, "exit_code", 2))
+        _fail(f"prkit: error: {message}", exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        _fail("prkit: interrupted", 130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:

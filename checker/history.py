@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from checker.errors import UsageError
-from checker.grading import Grade
+
+if TYPE_CHECKING:
+    from checker.grading import Grade
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -106,7 +109,7 @@ def _database() -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def record_attempt(grade: Grade, seconds_taken: float | None, hints: list[Hint]) -> None:
+def record_attempt(grade: "Grade", seconds_taken: float | None, hints: list[Hint]) -> None:
     """Store one attempt at a kit exercise (checks against key files are not recorded)."""
     if grade.exercise is None:
         return

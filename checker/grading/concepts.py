@@ -5,14 +5,93 @@ finding's words when each of its words is a prefix of, or has the same stem as, 
 corresponding word ("concurren" matches "concurrency", "retry" matches "retries").
 Evidence must come from one coherent statement: a window of at most two consecutive
 sentences that are not keyword lists.
+
+Matching is indexed: a `Vocabulary` of every alternative in a key is built once, each
+sentence is scanned once for all of them, and every issue then only looks up its groups.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from checker.grading.text import Statement, stem, tokens
 
 MAX_WINDOW_WORDS = 90
+Groups = tuple[tuple[str, ...], ...]
+
+
+def _word_matches(pattern: str, word: str) -> bool:
+    return word.startswith(pattern) or (len(pattern) > 3 and stem(word) == stem(pattern))
+
+
+class Vocabulary:
+    """Every alternative of a key, indexed by its first word's prefixes and stem."""
+
+    def __init__(self, alternatives: Iterable[str]) -> None:
+        self._prefix_lengths: set[int] = set()
+        self._by_prefix: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        self._by_stem: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+        for alternative in sorted(set(alternatives)):
+            words = tuple(tokens(alternative))
+            if not words:
+                continue
+            self._by_prefix[words[0]].append((alternative, words))
+            self._prefix_lengths.add(len(words[0]))
+            if len(words[0]) > 3:
+                self._by_stem[stem(words[0])].append((alternative, words))
+        self._lengths = sorted(self._prefix_lengths)
+        self._memo: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+
+    def _candidates(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Alternatives whose first word matches WORD (memoised: words repeat a lot)."""
+        cached = self._memo.get(word)
+        if cached is None:
+            cached = [
+                c
+                for k in self._lengths
+                if k <= len(word)
+                for c in self._by_prefix.get(word[:k], ())
+            ]
+            cached += self._by_stem.get(stem(word), ())
+            self._memo[word] = cached
+        return cached
+
+    def found(self, words: tuple[str, ...]) -> frozenset[str]:
+        """The alternatives that occur in WORDS."""
+        hits: set[str] = set()
+        for i, word in enumerate(words):
+            for alternative, pattern in self._candidates(word):
+                if len(pattern) == 1:
+                    hits.add(alternative)
+                    continue
+                if alternative in hits or i + len(pattern) > len(words):
+                    continue
+                following = zip(pattern[1:], words[i + 1 : i + len(pattern)], strict=True)
+                if all(_word_matches(p, w) for p, w in following):
+                    hits.add(alternative)
+        return frozenset(hits)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One statement (a sentence, or two consecutive ones) and the alternatives it names."""
+
+    text: str
+    found: frozenset[str]
+
+
+def windows(said: list[Statement], vocabulary: Vocabulary) -> list[Window]:
+    """Single sentences first, then consecutive pairs; keyword lists give no evidence."""
+    prose = [s for s in said if not s.is_keyword_list]
+    singles = [Window(s.text, vocabulary.found(s.words)) for s in prose]
+    pairs = [
+        Window(f"{a.text} {b.text}", wa.found | wb.found)
+        for (a, wa), (b, wb) in pairwise(zip(prose, singles, strict=True))
+        if len(a.words) + len(b.words) <= MAX_WINDOW_WORDS
+    ]
+    return singles + pairs
 
 
 @dataclass(frozen=True)
@@ -31,42 +110,29 @@ class ConceptEvidence:
         return sum(m is not None for m in self.matched)
 
 
-def _word_matches(pattern: str, word: str) -> bool:
-    return word.startswith(pattern) or (len(pattern) > 3 and stem(word) == stem(pattern))
+@lru_cache(maxsize=4096)
+def _alternatives(groups: Groups) -> frozenset[str]:
+    return frozenset(a for group in groups for a in group)
 
 
-def alternative_in(alternative: str, words: tuple[str, ...]) -> bool:
-    """True when the words contain the alternative's words consecutively."""
-    pattern = tokens(alternative)
-    if not pattern:
-        return False
-    span = len(pattern)
-    return any(
-        all(_word_matches(p, w) for p, w in zip(pattern, words[i : i + span], strict=True))
-        for i in range(len(words) - span + 1)
-    )
-
-
-def _windows(found: list[Statement]) -> list[tuple[str, tuple[str, ...]]]:
-    prose = [s for s in found if not s.is_keyword_list]
-    windows = [(s.text, s.words) for s in prose]
-    for first, second in pairwise(prose):
-        words = first.words + second.words
-        if len(words) <= MAX_WINDOW_WORDS:
-            windows.append((f"{first.text} {second.text}", words))
-    return windows
+def named_anywhere(found: list[Window]) -> frozenset[str]:
+    """Every alternative a finding names, in any of its windows."""
+    return frozenset().union(*(w.found for w in found)) if found else frozenset()
 
 
 def best_evidence(
-    groups: tuple[tuple[str, ...], ...], found: list[Statement]
+    groups: Groups, found: list[Window], named: frozenset[str] | None = None
 ) -> ConceptEvidence | None:
-    """The window naming the most concept groups (None if it names none)."""
+    """The window naming the most concept groups (None if it names none).
+
+    NAMED, when given, is `named_anywhere(found)`: a quick way out for most issues.
+    """
+    if (named if named is not None else named_anywhere(found)).isdisjoint(_alternatives(groups)):
+        return None
     best: ConceptEvidence | None = None
-    for text, words in _windows(found):
-        matched = tuple(
-            next((a for a in group if alternative_in(a, words)), None) for group in groups
-        )
-        evidence = ConceptEvidence(matched, text)
+    for window in found:
+        matched = tuple(next((a for a in group if a in window.found), None) for group in groups)
+        evidence = ConceptEvidence(matched, window.text)
         if evidence.count and (best is None or evidence.count > best.count):
             best = evidence
             if evidence.complete:

@@ -2,9 +2,18 @@
 
 import dataclasses
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
-from checker.grading.concepts import ConceptEvidence, best_evidence
+from checker.grading.concepts import (
+    ConceptEvidence,
+    Groups,
+    Vocabulary,
+    Window,
+    best_evidence,
+    named_anywhere,
+    windows,
+)
 from checker.grading.generic import derived_concepts, needed
 from checker.grading.locate import place
 from checker.grading.model import (
@@ -25,11 +34,19 @@ SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a sta
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
 
-def _groups(issue: Issue) -> tuple[tuple[tuple[str, ...], ...], int]:
+def _groups(issue: Issue) -> tuple[Groups, int]:
     if issue.concepts:
         return issue.concepts, len(issue.concepts)
     derived = derived_concepts(issue.title)
     return derived, needed(len(derived))
+
+
+@lru_cache(maxsize=16)
+def vocabulary(key: AnswerKey) -> Vocabulary:
+    """Every alternative the key's issues and decoys use, indexed once per key."""
+    words = [a for i in key.issues for g in _groups(i)[0] for a in g]
+    words += [a for d in key.decoys for g in d.concepts for a in g]
+    return Vocabulary(words)
 
 
 def _named(evidence: ConceptEvidence) -> str:
@@ -43,9 +60,16 @@ def _missing(groups: tuple[tuple[str, ...], ...], evidence: ConceptEvidence) -> 
     return f"the problem is only half named: nothing about {wanted}"
 
 
-def _match(issue: Issue, finding: Finding, said: list[Statement], tree: SourceTree) -> Match | None:
+def _match(
+    issue: Issue,
+    finding: Finding,
+    said: list[Statement],
+    found: list[Window],
+    named: frozenset[str],
+    tree: SourceTree,
+) -> Match | None:
     groups, need = _groups(issue)
-    evidence = best_evidence(groups, said) if groups else None
+    evidence = best_evidence(groups, found, named) if groups else None
     if evidence is None:
         return None
     spot = place(finding, issue.locations, tree)
@@ -69,10 +93,10 @@ def _match(issue: Issue, finding: Finding, said: list[Statement], tree: SourceTr
     return None
 
 
-def _decoy_hit(decoy: Decoy, finding: Finding, said: list[Statement], tree: SourceTree) -> bool:
+def _decoy_hit(decoy: Decoy, finding: Finding, found: list[Window], tree: SourceTree) -> bool:
     spot = place(finding, decoy.locations, tree)
     if decoy.concepts:
-        evidence = best_evidence(decoy.concepts, said)
+        evidence = best_evidence(decoy.concepts, found)
         return evidence is not None and evidence.complete and spot.points_at
     return spot.kind == "at"
 
@@ -122,6 +146,7 @@ def grade_review(
 ) -> Grade:
     """Match every finding against every issue and decoy of KEY and score the review."""
     notes = list(warnings)
+    known = vocabulary(key)
     issue_results = [IssueResult(issue) for issue in key.issues]
     finding_results: list[FindingResult] = []
     for raw in findings:
@@ -133,7 +158,9 @@ def grade_review(
             result.reasons.append("praise: not graded")
             continue
         said = statements(finding.body)
-        matches = [m for i in key.issues if (m := _match(i, finding, said, tree))]
+        found = windows(said, known)
+        named = named_anywhere(found)
+        matches = [m for i in key.issues if (m := _match(i, finding, said, found, named, tree))]
         if any(m.named for m in matches):
             # a finding about one problem is not also a vague attempt at its neighbours
             matches = [m for m in matches if m.named]
@@ -162,7 +189,7 @@ def grade_review(
         decoys = (
             []
             if PRAISE.search(finding.body)
-            else [d.id for d in key.decoys if _decoy_hit(d, finding, said, tree)]
+            else [d.id for d in key.decoys if _decoy_hit(d, finding, found, tree)]
         )
         if decoys:
             result.status = "decoy"

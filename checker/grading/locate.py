@@ -55,6 +55,16 @@ def _at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
 
 
 def _names_near(location: Location, tree: SourceTree) -> set[str]:
+    """Distinctive code names at LOCATION and of its enclosing functions (cached per tree)."""
+    cached = tree.memo.get(("names", location))
+    if isinstance(cached, set):
+        return cached
+    names = _compute_names_near(location, tree)
+    tree.memo[("names", location)] = names
+    return names
+
+
+def _compute_names_near(location: Location, tree: SourceTree) -> set[str]:
     path = tree.resolve(location.path)
     if path is None or location.start is None or location.end is None:
         return set()

@@ -18,6 +18,8 @@ class SourceTree:
     """The PR's files (path -> lines), used to check locations and to quote code."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
+    _functions: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict, repr=False)
+    memo: dict[object, object] = field(default_factory=dict, repr=False)  # for callers' caches
 
     @classmethod
     def from_dir(cls, root: Path) -> "SourceTree":
@@ -41,19 +43,24 @@ class SourceTree:
         lines = self.files.get(path, [])
         return [(n, lines[n - 1]) for n in range(max(1, start), min(end, len(lines)) + 1)]
 
-    def enclosing_functions(self, path: str, line: int) -> list[str]:
-        """Names of the functions and classes around LINE, innermost last."""
-        source = "\n".join(self.files.get(path, []))
-        try:
-            module = ast.parse(source)
-        except SyntaxError:
-            return []
-        names: list[str] = []
-        for node in ast.walk(module):
+    def _definitions(self, path: str) -> list[tuple[int, int, str]]:
+        """(first line, last line, name) of every function and class in PATH (parsed once)."""
+        if path not in self._functions:
+            found: list[tuple[int, int, str]] = []
+            try:
+                module = ast.parse("\n".join(self.files.get(path, [])))
+            except SyntaxError:
+                module = ast.Module(body=[], type_ignores=[])
             defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            if isinstance(node, defs) and node.lineno <= line <= (node.end_lineno or node.lineno):
-                names.append(node.name)
-        return names
+            for node in ast.walk(module):
+                if isinstance(node, defs):
+                    found.append((node.lineno, node.end_lineno or node.lineno, node.name))
+            self._functions[path] = sorted(found)
+        return self._functions[path]
+
+    def enclosing_functions(self, path: str, line: int) -> list[str]:
+        """Names of the functions and classes around LINE, outermost first."""
+        return [name for first, last, name in self._definitions(path) if first <= line <= last]
 
 
 @dataclass(frozen=True)

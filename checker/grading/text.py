@@ -85,7 +85,8 @@ def statements(text: str) -> list[Statement]:
     return found
 
 
-def identifiers(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def identifiers(text: str) -> frozenset[str]:
     """Code names a finding mentions: `code spans`, dotted names, snake_case, camelCase, calls."""
     names: set[str] = set()
     for span in _CODE_SPAN.findall(text):
@@ -94,4 +95,4 @@ def identifiers(text: str) -> set[str]:
     expanded = set(names)
     for name in names:
         expanded.update(part for part in name.split(".") if part)
-    return {n for n in expanded if len(n) >= 3}
+    return frozenset(n for n in expanded if len(n) >= 3)

@@ -1,16 +1,9 @@
-"""Report formats for a graded review: text (rich), markdown, json and jsonl."""
+"""Report formats for a graded review, one module each: text (rich), markdown, json, jsonl.
 
-from checker.report.json import grade_to_dict, render_json, render_jsonl
-from checker.report.markdown import render_markdown
-from checker.report.text import render_text
+Import the renderer you need from its module (`checker.report.json`, ...): the command
+line loads only the one it uses.
+"""
 
 FORMATS = ("text", "markdown", "json", "jsonl")
 
-__all__ = [
-    "FORMATS",
-    "grade_to_dict",
-    "render_json",
-    "render_jsonl",
-    "render_markdown",
-    "render_text",
-]
+__all__ = ["FORMATS"]

@@ -9,8 +9,6 @@ import json
 import re
 from pathlib import Path, PurePath
 
-import yaml
-
 from checker.errors import UsageError
 from checker.review._markdown import parse_markdown
 from checker.review._model import ParsedReview
@@ -88,6 +86,8 @@ def _read_document(text: str, filename: str, suffix: str) -> tuple[str, object] 
         return "yaml", _load_yaml(text, filename)
     if suffix in _MARKDOWN_SUFFIXES:
         return None
+    import yaml  # only reviews that may be YAML pay for it
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -116,6 +116,8 @@ def _load_json(text: str, filename: str) -> object:
 
 
 def _load_yaml(text: str, filename: str) -> object:
+    import yaml  # only YAML reviews pay for it
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:

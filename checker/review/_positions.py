@@ -8,8 +8,6 @@ import json
 import re
 from bisect import bisect_right
 
-import yaml
-
 _WHITESPACE = " \t\n\r"
 
 
@@ -37,6 +35,8 @@ def json_item_lines(text: str, key: str | None) -> list[int]:
 
 def yaml_item_lines(text: str, key: str | None) -> list[int]:
     """The line on which each item of the findings list starts."""
+    import yaml  # only YAML reviews pay for it
+
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if isinstance(node, yaml.MappingNode):
         node = next((value for name, value in node.value if name.value == key), None)

@@ -1,0 +1,53 @@
+"""Grade many reviews at once (`prkit check TARGET r1 r2 ... --format jsonl`).
+
+Large cohorts are spread over the machine's cores with forked worker processes, which
+inherit the compiled key and the PR's source; lines come out in the order given.
+"""
+
+import json
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from checker.errors import UsageError
+from checker.grading import SourceTree, grade_review
+from checker.key import AnswerKey
+from checker.report.json import render_jsonl
+from checker.review import parse_review
+
+PARALLEL_FROM = 48  # below this many reviews, starting workers costs more than it saves
+CHUNK = 16
+
+_job: tuple[AnswerKey, str | None, SourceTree] | None = None
+
+
+def _grade_line(review: Path) -> tuple[bool, str]:
+    """(True, the review's JSON line) or (False, an error line) for one review."""
+    assert _job is not None
+    key, exercise, tree = _job
+    try:
+        parsed = parse_review(review)
+    except UsageError as exc:
+        return False, json.dumps({"review": str(review), "error": str(exc)})
+    grade = grade_review(
+        key, parsed.findings, tree, exercise=exercise, review=review, warnings=parsed.warnings
+    )
+    return True, render_jsonl(grade)
+
+
+def grade_cohort(
+    key: AnswerKey, exercise: str | None, tree: SourceTree, reviews: Sequence[Path]
+) -> Iterator[tuple[bool, str]]:
+    """One (ok, JSON line) per review, in order."""
+    global _job
+    _job = (key, exercise, tree)
+    workers = min(os.cpu_count() or 1, 8)
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if len(reviews) < PARALLEL_FROM or workers < 2 or not forkable:
+        yield from map(_grade_line, reviews)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_grade_line, reviews, chunksize=CHUNK)

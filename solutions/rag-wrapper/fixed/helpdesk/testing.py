@@ -1,0 +1,97 @@
+"""Test doubles: real Mistral clients whose HTTP calls are answered in-process.
+
+A test scripts the replies, hands ``stub.client()`` to the code under test and then
+inspects ``stub.requests`` (the JSON bodies the code sent). Nothing leaves the process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+from mistralai.client import Mistral
+
+STUB_SERVER_URL = "https://mistral.stub"
+
+
+@dataclass(frozen=True)
+class StubReply:
+    """A scripted answer: ``content`` None means a reply without text."""
+
+    content: str | None
+    finish_reason: str = "stop"
+
+
+Script = Callable[[dict[str, Any]], "str | StubReply"]
+Embed = Callable[[str], list[float]]
+
+
+def chat_completion(request: dict[str, Any], reply: StubReply) -> dict[str, Any]:
+    """A chat completion body in the API's wire format."""
+    return {
+        "id": "stub-completion",
+        "object": "chat.completion",
+        "model": request.get("model", "stub"),
+        "created": 0,
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": reply.finish_reason,
+                "message": {"role": "assistant", "content": reply.content, "tool_calls": None},
+            }
+        ],
+    }
+
+
+def embedding_list(request: dict[str, Any], vectors: list[list[float]]) -> dict[str, Any]:
+    """An embeddings response body in the API's wire format."""
+    return {
+        "id": "stub-embeddings",
+        "object": "list",
+        "model": request.get("model", "stub"),
+        "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+        "data": [
+            {"object": "embedding", "embedding": vector, "index": i}
+            for i, vector in enumerate(vectors)
+        ],
+    }
+
+
+class StubChat:
+    """Answers ``POST /v1/chat/completions`` with SCRIPT(request body) and, when EMBED is
+    set, ``POST /v1/embeddings`` with EMBED(text) for each input; records the bodies."""
+
+    def __init__(self, script: Script | None = None, embed: Embed | None = None) -> None:
+        self.script: Script = script or (lambda request: "stub reply")
+        self.embed = embed
+        self.requests: list[dict[str, Any]] = []
+
+    def _handle(self, request: httpx2.Request) -> httpx2.Response:
+        path = request.url.path
+        if path == "/v1/embeddings" and self.embed is not None:
+            body: dict[str, Any] = json.loads(request.content)
+            self.requests.append(body)
+            inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            vectors = [self.embed(text) for text in inputs]
+            return httpx2.Response(200, json=embedding_list(body, vectors))
+        if path != "/v1/chat/completions":
+            return httpx2.Response(404, json={"object": "error", "message": "Not Found"})
+        body = json.loads(request.content)
+        self.requests.append(body)
+        answer = self.script(body)
+        reply = answer if isinstance(answer, StubReply) else StubReply(answer)
+        return httpx2.Response(200, json=chat_completion(body, reply))
+
+    def client(self) -> Mistral:
+        """A Mistral client that talks only to this stub."""
+        transport = httpx2.MockTransport(self._handle)
+        return Mistral(
+            api_key="test-key",
+            server_url=STUB_SERVER_URL,
+            async_client=httpx2.AsyncClient(transport=transport),
+            client=httpx2.Client(transport=transport),
+        )
