@@ -122,6 +122,7 @@ def _grade_one(
         exercise=exercise.slug if exercise else None,
         review=review,
         warnings=parsed.warnings,
+        pr_description=exercise.pr_description.read_text("utf-8") if exercise else None,
     )
     if exercise is not None:
         grade.practice = _practice(exercise, review, save)
@@ -202,7 +203,7 @@ def _check_cohort(
     from checker.cohort import grade_cohort
 
     failures = 0
-    for ok, line in grade_cohort(key, exercise.slug if exercise else None, tree, reviews):
+    for ok, line in grade_cohort(key, exercise, tree, reviews):
         failures += not ok
         sys.stdout.write(line + "\n")
     if failures:

@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from checker.errors import UsageError
+from checker.exercise import Exercise
 from checker.grading import SourceTree, grade_review
 from checker.key import AnswerKey
 from checker.report.json import render_jsonl
@@ -20,29 +21,36 @@ from checker.review import parse_review
 PARALLEL_FROM = 48  # below this many reviews, starting workers costs more than it saves
 CHUNK = 16
 
-_job: tuple[AnswerKey, str | None, SourceTree] | None = None
+_job: tuple[AnswerKey, Exercise | None, SourceTree, str | None] | None = None
 
 
 def _grade_line(review: Path) -> tuple[bool, str]:
     """(True, the review's JSON line) or (False, an error line) for one review."""
     assert _job is not None
-    key, exercise, tree = _job
+    key, exercise, tree, described = _job
     try:
         parsed = parse_review(review)
     except UsageError as exc:
         return False, json.dumps({"review": str(review), "error": str(exc)})
     grade = grade_review(
-        key, parsed.findings, tree, exercise=exercise, review=review, warnings=parsed.warnings
+        key,
+        parsed.findings,
+        tree,
+        exercise=exercise.slug if exercise else None,
+        review=review,
+        warnings=parsed.warnings,
+        pr_description=described,
     )
     return True, render_jsonl(grade)
 
 
 def grade_cohort(
-    key: AnswerKey, exercise: str | None, tree: SourceTree, reviews: Sequence[Path]
+    key: AnswerKey, exercise: Exercise | None, tree: SourceTree, reviews: Sequence[Path]
 ) -> Iterator[tuple[bool, str]]:
     """One (ok, JSON line) per review, in order."""
     global _job
-    _job = (key, exercise, tree)
+    described = exercise.pr_description.read_text("utf-8") if exercise else None
+    _job = (key, exercise, tree, described)
     workers = min(os.cpu_count() or 1, 8)
     forkable = "fork" in multiprocessing.get_all_start_methods()
     if len(reviews) < PARALLEL_FROM or workers < 2 or not forkable:

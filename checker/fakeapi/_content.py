@@ -33,6 +33,13 @@ _TOKEN = re.compile(r"\S+")
 class Reply:
     """A scripted assistant reply; ``tool_calls`` use the API's shape.
 
+    ``thinking`` is the reasoning of a reasoning model (Magistral, or ``reasoning_effort``):
+    the answer's ``content`` is then a list of chunks, ``[{"type": "thinking", "thinking":
+    [{"type": "text", "text": ...}]}, {"type": "text", "text": ...}]``, and a stream sends
+    the reasoning first, each delta's ``content`` a list holding one thinking chunk, then the
+    answer as string deltas (the shape api.mistral.ai streams, BerriAI/litellm#16272,
+    symfony/ai#2424). ``max_tokens`` truncates the answer only.
+
     Each tool call is ``{"id", "type": "function", "function": {"name", "arguments": str}}``;
     a missing ``id`` is generated and a dict ``arguments`` is JSON-encoded. With tool calls
     and the default ``finish_reason``, the fake answers ``"tool_calls"`` like the real API.
@@ -41,6 +48,7 @@ class Reply:
     content: str | None = ""
     finish_reason: str = "stop"
     tool_calls: list[dict[str, Any]] | None = None
+    thinking: str | None = None
 
 
 ChatHook = Callable[[dict[str, Any]], "Reply | str | None"]
@@ -97,7 +105,7 @@ def as_reply(result: Reply | str | None, messages: list[Any]) -> Reply:
         return Reply(content=default_reply(messages))
     if isinstance(result, str):
         return Reply(content=result)
-    return Reply(result.content, result.finish_reason, result.tool_calls)
+    return Reply(result.content, result.finish_reason, result.tool_calls, result.thinking)
 
 
 def normalise_tool_calls(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -46,6 +46,7 @@ class _Completion:
     tool_calls: list[dict[str, Any]] | None
     finish_reason: str
     usage: dict[str, int]
+    thinking: str | None = None
 
 
 class Endpoints:
@@ -79,10 +80,16 @@ class Endpoints:
             return error_response(400, msg, "invalid_request_error")
         completion = self._complete(body, messages)
         if body.get("stream"):
-            return StreamingResponse(_sse(model, completion), media_type="text/event-stream")
+            delay = self.get_faults().stream_delay
+            return StreamingResponse(_sse(model, completion, delay), media_type="text/event-stream")
+        content: Any = completion.content
+        if completion.thinking is not None:
+            content = [_thinking_chunk(completion.thinking)]
+            if completion.content is not None:
+                content.append({"type": "text", "text": completion.content})
         message = {
             "role": "assistant",
-            "content": completion.content,
+            "content": content,
             "tool_calls": completion.tool_calls,
             "prefix": False,
         }
@@ -137,17 +144,30 @@ class Endpoints:
         produced = count_tokens(content) + sum(
             count_tokens(c["function"]["arguments"]) for c in calls or []
         )
+        produced += count_tokens(reply.thinking)
         prompt = prompt_tokens(messages)
         usage = {
             "prompt_tokens": prompt,
             "completion_tokens": produced,
             "total_tokens": prompt + produced,
         }
-        return _Completion(content, calls, finish, usage)
+        return _Completion(content, calls, finish, usage, reply.thinking)
 
 
-async def _sse(model: str, completion: _Completion) -> AsyncIterator[str]:
-    """Role chunk, one chunk per word, a final chunk with finish_reason and usage, [DONE]."""
+def _thinking_chunk(text: str) -> dict[str, Any]:
+    return {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
+
+
+def _pieces(text: str) -> list[str]:
+    """TEXT cut into words, each with the whitespace before it (the rest at the end)."""
+    pieces: list[str] = _PIECE.findall(text)
+    tail = text[len("".join(pieces)) :]
+    return [*pieces, tail] if tail else pieces
+
+
+async def _sse(model: str, completion: _Completion, delay: float = 0.0) -> AsyncIterator[str]:
+    """Role chunk, one chunk per word (thinking first), a final chunk with finish_reason and
+    usage, [DONE]; DELAY seconds before each chunk after the role chunk."""
     base = {
         "id": uuid.uuid4().hex,
         "object": "chat.completion.chunk",
@@ -161,15 +181,17 @@ async def _sse(model: str, completion: _Completion) -> AsyncIterator[str]:
         return f"data: {json.dumps(payload, separators=(',', ':'))}\n\n"
 
     yield event({"role": "assistant", "content": ""})
-    text = completion.content or ""
-    pieces = _PIECE.findall(text)
-    tail = text[len("".join(pieces)) :]
-    for piece in [*pieces, tail] if tail else pieces:
-        await asyncio.sleep(0)
+    for piece in _pieces(completion.thinking or ""):
+        await asyncio.sleep(delay)
+        yield event({"content": [_thinking_chunk(piece)]})
+    for piece in _pieces(completion.content or ""):
+        await asyncio.sleep(delay)
         yield event({"content": piece})
     last: dict[str, Any] = {"content": ""}
     if completion.tool_calls:
         last["tool_calls"] = completion.tool_calls
+    if delay:
+        await asyncio.sleep(delay)
     yield event(last, completion.finish_reason, usage=completion.usage)
     yield "data: [DONE]\n\n"
 

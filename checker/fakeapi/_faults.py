@@ -16,6 +16,8 @@ class Faults:
     """Faults applied to every request; mutable at any time (``fake.faults.latency = 0.2``).
 
     * ``latency``: seconds slept on the app's loop before answering (any answer).
+    * ``stream_delay``: seconds between two chunks of a streamed chat completion (after
+      the first, the role chunk, which is sent at once), like a model producing tokens.
     * ``max_in_flight``: a request arriving while this many are in flight gets 429.
     * ``requests_per_window``: more accepted requests than this within the sliding
       ``window_seconds`` get 429, ``Retry-After`` = seconds until a slot frees (>= 1).
@@ -32,6 +34,7 @@ class Faults:
     """
 
     latency: float = 0.0
+    stream_delay: float = 0.0
     max_in_flight: int | None = None
     requests_per_window: int | None = None
     window_seconds: float = 1.0

@@ -14,6 +14,7 @@ from checker.grading.concepts import (
     named_anywhere,
     windows,
 )
+from checker.grading.gaming import is_prose, screen
 from checker.grading.generic import derived_concepts, needed
 from checker.grading.locate import place
 from checker.grading.model import (
@@ -76,7 +77,13 @@ def _match(
     if evidence.count >= need:
         if spot.points_at or spot.kind == "none":
             reason = spot.detail if spot.kind != "none" else "no location, but the problem is named"
-            return Match(issue.id, finding.index, "caught", (_named(evidence), reason))
+            return Match(
+                issue.id,
+                finding.index,
+                "caught",
+                (_named(evidence), reason),
+                evidence=evidence.window,
+            )
         return Match(
             issue.id, finding.index, "partial", (_named(evidence),), f"wrong place: {spot.detail}"
         )
@@ -143,10 +150,15 @@ def grade_review(
     exercise: str | None = None,
     review: Path | None = None,
     warnings: Sequence[str] = (),
+    pr_description: str | None = None,
 ) -> Grade:
-    """Match every finding against every issue and decoy of KEY and score the review."""
+    """Match every finding against every issue and decoy of KEY and score the review.
+
+    PR_DESCRIPTION, when given, lets the grader spot findings copied from it.
+    """
     notes = list(warnings)
     known = vocabulary(key)
+    screened = screen(findings, len(key.issues), pr_description)
     issue_results = [IssueResult(issue) for issue in key.issues]
     finding_results: list[FindingResult] = []
     for raw in findings:
@@ -157,10 +169,15 @@ def grade_review(
             result.label_praise = True
             result.reasons.append("praise: not graded")
             continue
+        if finding.index in screened.ignored:
+            result.flags.append(f"{screened.ignored[finding.index]}: no credit")
+            continue
         said = statements(finding.body)
         found = windows(said, known)
         named = named_anywhere(found)
         matches = [m for i in key.issues if (m := _match(i, finding, said, found, named, tree))]
+        if screened.sprayed:
+            matches = [m for m in matches if m.status == "caught" and is_prose(m.evidence)]
         if any(m.named for m in matches):
             # a finding about one problem is not also a vague attempt at its neighbours
             matches = [m for m in matches if m.named]
@@ -171,12 +188,19 @@ def grade_review(
             result.label_praise = True
             result.reasons.append("praise: not graded")
             continue
-        if finding.path is None and sum(m.status == "caught" for m in matches) >= SPRAY_LIMIT:
-            result.flags.append(
-                f"names {len(matches)} different problems in one unlocated paragraph: read as "
-                "a summary, it earns no credit of its own (give each problem its own finding)"
-            )
-            matches = []
+        if sum(m.named for m in matches) >= SPRAY_LIMIT:
+            if finding.path is None:
+                result.flags.append(
+                    f"names {len(matches)} different problems in one unlocated paragraph: read "
+                    "as a summary, it earns no credit of its own (give each problem a finding)"
+                )
+                matches = []
+            else:  # a dense finding is credited for what stands where it points
+                matches = [m for m in matches if m.status == "caught"]
+                result.flags.append(
+                    "names many problems in one finding: credited only "
+                    "for those at the lines it points at"
+                )
         for match in matches:
             next(r for r in issue_results if r.issue.id == match.issue_id).matches.append(match)
             result.issues.append(match.issue_id)
@@ -210,4 +234,5 @@ def grade_review(
         findings=finding_results,
         score=_score(issue_results, finding_results),
         warnings=notes,
+        flags=screened.flags,
     )

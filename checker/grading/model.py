@@ -73,6 +73,7 @@ class Match:
     reasons: tuple[str, ...]
     missing: str = ""
     named: bool = True  # the finding names the whole problem (False: only part of it)
+    evidence: str = ""  # the statement that named it
 
 
 @dataclass
@@ -107,8 +108,8 @@ class FindingResult:
 
     @property
     def is_graded(self) -> bool:
-        """Counted in precision: not praise, not a summary paragraph."""
-        return not self.label_praise and not self.flags
+        """Counted in precision: not praise, not a flagged finding that earned nothing."""
+        return not self.label_praise and not (self.flags and self.status != "matched")
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,28 @@ class Statement:
     is_keyword_list: bool
 
 
+# Common English words; a long "sentence" with almost none of them is a list of terms.
+_GLUE = frozenset(
+    """the a an this that it its of to in on at by for with from as is are was be and or but
+    not no so if when which because should would can will does there here we you they
+    all any every each only also than then into per""".split()
+)
+
+
+MAX_SENTENCE_WORDS = 150  # nobody writes a sentence this long; a dump of terms does
+
+
 def _is_keyword_list(sentence: str) -> bool:
-    """A run of short comma-separated terms, not a statement: gives no evidence."""
+    """A run of terms rather than a statement: gives no evidence.
+
+    Either short comma-separated terms, or a long run of words with hardly any of the
+    small words every English sentence has.
+    """
+    words = tokens(sentence)
+    if len(words) > MAX_SENTENCE_WORDS:
+        return True
+    if len(words) >= 25 and sum(w in _GLUE for w in words) / len(words) < 0.08:
+        return True
     parts = [p for p in re.split(r"[,;/|]|\s+-\s+", sentence) if p.strip()]
     if len(parts) < 5:
         return False
