@@ -15,7 +15,7 @@ from checker.grading.concepts import (
     windows,
 )
 from checker.grading.gaming import is_prose, screen
-from checker.grading.generic import derived_concepts, needed
+from checker.grading.generic import derived_concepts
 from checker.grading.locate import place
 from checker.grading.model import (
     SEVERITY_WEIGHTS,
@@ -35,17 +35,27 @@ SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a sta
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
 
-def _groups(issue: Issue) -> tuple[Groups, int]:
+@lru_cache(maxsize=16)
+def _derived(key: AnswerKey) -> dict[str, tuple[Groups, int]]:
+    """Concepts for the key's issues that come without any, from their descriptions."""
+    texts = {
+        i.id: " ".join(dict.fromkeys((i.title, i.description, i.explanation)))
+        for i in key.issues
+        if not i.concepts
+    }
+    return derived_concepts(texts) if texts else {}
+
+
+def _groups(issue: Issue, key: AnswerKey) -> tuple[Groups, int]:
     if issue.concepts:
         return issue.concepts, len(issue.concepts)
-    derived = derived_concepts(issue.title)
-    return derived, needed(len(derived))
+    return _derived(key)[issue.id]
 
 
 @lru_cache(maxsize=16)
 def vocabulary(key: AnswerKey) -> Vocabulary:
     """Every alternative the key's issues and decoys use, indexed once per key."""
-    words = [a for i in key.issues for g in _groups(i)[0] for a in g]
+    words = [a for i in key.issues for g in _groups(i, key)[0] for a in g]
     words += [a for d in key.decoys for g in d.concepts for a in g]
     return Vocabulary(words)
 
@@ -62,6 +72,7 @@ def _missing(groups: tuple[tuple[str, ...], ...], evidence: ConceptEvidence) -> 
 
 
 def _match(
+    key: AnswerKey,
     issue: Issue,
     finding: Finding,
     said: list[Statement],
@@ -69,7 +80,7 @@ def _match(
     named: frozenset[str],
     tree: SourceTree,
 ) -> Match | None:
-    groups, need = _groups(issue)
+    groups, need = _groups(issue, key)
     evidence = best_evidence(groups, found, named) if groups else None
     if evidence is None:
         return None
@@ -175,7 +186,9 @@ def grade_review(
         said = statements(finding.body)
         found = windows(said, known)
         named = named_anywhere(found)
-        matches = [m for i in key.issues if (m := _match(i, finding, said, found, named, tree))]
+        matches = [
+            m for i in key.issues if (m := _match(key, i, finding, said, found, named, tree))
+        ]
         if screened.sprayed:
             matches = [m for m in matches if m.status == "caught" and is_prose(m.evidence)]
         if any(m.named for m in matches):
@@ -188,19 +201,13 @@ def grade_review(
             result.label_praise = True
             result.reasons.append("praise: not graded")
             continue
-        if sum(m.named for m in matches) >= SPRAY_LIMIT:
-            if finding.path is None:
-                result.flags.append(
-                    f"names {len(matches)} different problems in one unlocated paragraph: read "
-                    "as a summary, it earns no credit of its own (give each problem a finding)"
-                )
-                matches = []
-            else:  # a dense finding is credited for what stands where it points
-                matches = [m for m in matches if m.status == "caught"]
-                result.flags.append(
-                    "names many problems in one finding: credited only "
-                    "for those at the lines it points at"
-                )
+        if sum(m.named for m in matches) >= SPRAY_LIMIT and finding.line is not None:
+            # a dense finding is credited for what stands where it points
+            matches = [m for m in matches if m.status == "caught"]
+            result.flags.append(
+                "names many problems in one finding: credited only "
+                "for those at the lines it points at"
+            )
         for match in matches:
             next(r for r in issue_results if r.issue.id == match.issue_id).matches.append(match)
             result.issues.append(match.issue_id)

@@ -103,6 +103,26 @@ def check_span(line: int | None, end_line: int | None) -> tuple[int | None, int 
     return line, end_line, problems
 
 
+_PATH_INSIDE = re.compile(rf"(?<![\w/.])`?{_PATH}`?{_LINES}", re.IGNORECASE | re.VERBOSE)
+TITLE_REACH = 160  # how far into a finding's first line a title's location may stand
+
+
+def location_in_title(text: str) -> Location | None:
+    """A location with a line number in the first line of TEXT, after a title.
+
+    For the common style `**Title** (app/batch.py, line 42)` or `Title — app/batch.py:42`:
+    the first file-and-line reference of the first line, within TITLE_REACH characters.
+    """
+    first_line = text.split("\n", 1)[0][:TITLE_REACH]
+    for match in _PATH_INSIDE.finditer(first_line):
+        line, last = _line_numbers(match)
+        path = normalise_path(match["path"])
+        if line is not None and looks_like_file(path, has_line=True) and "." in path:
+            first, end, _ = check_span(line, last)
+            return Location(path, first, end)
+    return None
+
+
 def split_location(text: str, context_path: str | None = None) -> LocatedText | None:
     """The location at the start of `text`, or None when it does not start with one.
 

@@ -28,7 +28,7 @@ from checker.review._conventions import (
     severity_title,
 )
 from checker.review._flatten import flatten, has_unclosed_comment, parse_tree
-from checker.review._locations import LocatedText, Location, split_location
+from checker.review._locations import LocatedText, Location, location_in_title, split_location
 from checker.review._model import Finding
 
 _LISTS = ("bullet_list", "ordered_list")
@@ -299,6 +299,8 @@ def _locate(text: str, context: str | None) -> LocatedText | None:
         if after is not None and after.location.line is not None:
             rest = f"{lead.group(0).strip()} {after.rest}".strip()
             return LocatedText(after.location, rest, after.problems)
+    if located is None and (titled := location_in_title(text)) is not None:
+        return LocatedText(titled, text)
     return located
 
 

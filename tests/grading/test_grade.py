@@ -159,22 +159,19 @@ def test_keyword_list_earns_nothing() -> None:
     assert all(r.status == "missed" for r in result.issues)
 
 
-def test_one_finding_naming_every_problem_is_flagged_and_earns_nothing() -> None:
+def test_a_finding_naming_many_problems_is_credited_only_where_it_points() -> None:
     body = (
         "Requests fire all at once with no semaphore limit. "
         "Also time.sleep blocks the event loop. "
-        "And every exception is swallowed into None."
+        "And every exception is swallowed into None. "
+        "Plus the gather call starts everything concurrently without a cap."
     )
-    crafted = Issue(
-        id="extra",
-        severity="nit",
-        title="x",
-        concepts=(("also",), ("and",)),
-    )
+    crafted = Issue(id="extra", severity="nit", title="x", concepts=(("plus",), ("cap",)))
     key = AnswerKey(Path("k.toml"), (GATHER, SLEEP, SWALLOW, crafted))
-    result = grade_review(key, [finding(body + " Also and.")], TREE)
-    assert all(r.status == "missed" for r in result.issues)
-    assert result.findings[0].flags
+    located = grade_review(key, [finding(body, "app/batch.py", 15)], TREE)
+    assert [r.status for r in located.issues] == ["missed", "caught", "caught", "caught"]
+    unlocated = grade_review(key, [finding(body)], TREE)
+    assert all(r.status == "caught" for r in unlocated.issues[:3])
 
 
 def test_finding_on_decoy_is_a_false_alarm() -> None:
