@@ -42,8 +42,22 @@ def _parse_junit(report: Path) -> list[ProofOutcome]:
                 message = lines[0] if lines else ""
                 break
         rel = Path(file).name
-        outcomes.append(ProofOutcome(f"proofs/{rel}::{name}", issue, outcome, message))
-    return outcomes
+        base = name.split("[", 1)[0]  # a parametrized proof holds only if every case does
+        outcomes.append(ProofOutcome(f"proofs/{rel}::{base}", issue, outcome, message))
+    return _merge_cases(outcomes)
+
+
+RANK = {"error": 0, "failed": 1, "skipped": 2, "passed": 3}
+
+
+def _merge_cases(outcomes: list[ProofOutcome]) -> list[ProofOutcome]:
+    """One outcome per proof: the worst of its parametrized cases."""
+    merged: dict[str, ProofOutcome] = {}
+    for outcome in outcomes:
+        known = merged.get(outcome.test)
+        if known is None or RANK[outcome.outcome] < RANK[known.outcome]:
+            merged[outcome.test] = outcome
+    return list(merged.values())
 
 
 def run_proofs(
