@@ -65,10 +65,12 @@ def _named(evidence: ConceptEvidence) -> str:
     return f"names the problem ({words})"
 
 
-def _missing(groups: tuple[tuple[str, ...], ...], evidence: ConceptEvidence) -> str:
+def _missing(groups: Groups, evidence: ConceptEvidence) -> str:
+    said = [m for m in evidence.matched if m is not None]
     absent = [g for g, m in zip(groups, evidence.matched, strict=True) if m is None]
-    wanted = " / ".join(f"'{g[0]}'" for g in absent[:2])
-    return f"the problem is only half named: nothing about {wanted}"
+    wanted = "; ".join(" or ".join(f"'{a}'" for a in g[:2]) for g in absent[:2])
+    named = ", ".join(f"'{m}'" for m in said)
+    return f"the problem is only half named: it says {named} but nothing like {wanted}"
 
 
 def _match(

@@ -62,7 +62,14 @@ def _findings(grade: Grade) -> list[str]:
             fine = " ".join(decoys[d].why_fine for d in result.decoys)
             out.append(f"- {label}: {short(result.finding.body)} — fine as written: {fine}")
         out.append("")
-    other = [f for f in grade.findings if f.status == "unmatched"]
+    praise = [f for f in grade.findings if f.is_praise]
+    if praise:
+        out += [f"## Praise, not graded ({len(praise)})", ""]
+        out += [
+            f"- {finding_label(grade, f.finding.index)}: {short(f.finding.body)}" for f in praise
+        ]
+        out.append("")
+    other = [f for f in grade.findings if f.status == "unmatched" and not f.is_praise]
     if other:
         out += [f"## Other remarks, not in the key ({len(other)})", ""]
         for result in other:

@@ -106,7 +106,13 @@ def _findings(console: Console, grade: Grade) -> None:
             for decoy_id in result.decoys:
                 text = Text.assemble(("fine as written: ", "bold"), decoys[decoy_id].why_fine)
                 console.print(Padding(text, (0, 0, 0, 4)))
-    other = [f for f in grade.findings if f.status == "unmatched"]
+    praise = [f for f in grade.findings if f.is_praise]
+    if praise:
+        _heading(console, "Praise (not graded)", len(praise), "green")
+        for result in praise:
+            index = result.finding.index
+            console.print(f" + {finding_label(grade, index)}: {short(result.finding.body)}")
+    other = [f for f in grade.findings if f.status == "unmatched" and not f.is_praise]
     if other:
         _heading(console, "Other remarks, not in the key", len(other), "blue")
         for result in other:
