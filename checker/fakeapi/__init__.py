@@ -6,7 +6,8 @@ SDK) for ``api.mistral.ai``, ``api.eu.mistral.ai``, ``api.us.mistral.ai`` and
 those given an ASGI app of their own with ``FakeMistral.route(host, app)``.
 Endpoints: ``POST /v1/chat/completions`` (JSON and SSE), ``POST /v1/embeddings``,
 ``GET /v1/models``. Content is deterministic (see ``default_reply`` and ``embed_text``);
-faults (``Faults``) inject latency, 429s with ``Retry-After``, 5xx and size limits.
+faults (``Faults``) inject latency, 429s with ``Retry-After``, 5xx and size limits,
+and pace streamed chunks (``stream_delay``).
 """
 
 from ._content import EMBEDDING_DIM, Reply, default_reply, embed_text

@@ -56,8 +56,8 @@ SEVERITY_SYNONYMS = {
 
 _E = r"[*_]{0,3}"  # emphasis markers left in text that was not flattened
 _LABEL = re.compile(
-    rf"^\s*{_E}\s*(?P<label>{'|'.join([*LABELS, *_LABEL_ALIASES])})\s*"
-    rf"(?:\((?P<decorations>[^()\n]*)\))?\s*{_E}\s*:\s*{_E}\s*",
+    rf"^\s*{_E}\s*(?P<tick>`)?(?P<label>{'|'.join([*LABELS, *_LABEL_ALIASES])})\s*"
+    rf"(?:\((?P<decorations>[^()\n]*)\))?\s*{_E}\s*:(?(tick)`)\s*{_E}\s*",
     re.IGNORECASE,
 )
 _SEPARATOR = r"(?:[:|]|[-\u2013\u2014]+)"

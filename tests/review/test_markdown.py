@@ -93,7 +93,6 @@ def test_location_syntaxes(written: str, expected: tuple[str, int | None, int | 
         "asyncio.gather: starts everything at once",
         "async/await: mixed styles",
         "app/batch.py uses time.sleep",
-        "The retry loop in app/batch.py:42 sleeps",
         "Line 42: no file given",
     ],
 )
@@ -425,3 +424,14 @@ def test_a_short_word_of_the_reviewer_before_the_location_still_anchors() -> Non
     assert (first.path, first.line) == ("app/batch.py", 55)
     assert "semaphore is created per call" in first.body
     assert (second.path, second.line) == ("settings.py", 58)
+
+
+def test_a_location_in_the_first_line_after_a_title_anchors_the_finding() -> None:
+    parsed = parse_review_text(
+        "- The retry loop in app/batch.py:42 sleeps with time.sleep.\n"
+        "1. **Blocking sleep** (app/batch.py, line 69)\n   It freezes the loop.\n"
+    )
+    first, second = parsed.findings
+    assert (first.path, first.line) == ("app/batch.py", 42)
+    assert first.body.startswith("The retry loop in app/batch.py:42")
+    assert (second.path, second.line) == ("app/batch.py", 69)
