@@ -48,9 +48,11 @@ def _at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
     if location.start is None or finding.line is None:
         return f"{where} is the file of the issue"
-    end_line = finding.end_line or finding.line
-    if finding.line <= location.end + LINE_SLACK and end_line >= location.start - LINE_SLACK:  # type: ignore[operator]
-        return f"{where} is at the issue's lines {location.start}-{location.end}"
+    spans = [(finding.line, finding.end_line or finding.line), *finding.more_lines]
+    for first, last in spans:
+        if first <= location.end + LINE_SLACK and last >= location.start - LINE_SLACK:  # type: ignore[operator]
+            where = f"{finding.path}:{first}"
+            return f"{where} is at the issue's lines {location.start}-{location.end}"
     return None
 
 

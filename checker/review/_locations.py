@@ -41,9 +41,11 @@ _LINE_PREFIX = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # further line references after a first one: `path:73-80, 107 — ...` (the first one counts)
+_ONE_MORE = r"`?:?L?\d+(?:[-\u2013]L?\d+)?`?"
 _MORE_LINES = re.compile(
-    r"^\s*L?\d+(?:[-\u2013]L?\d+)?(?:\s*,\s*L?\d+(?:[-\u2013]L?\d+)?)*`?\s*(?:[:|;]|[-\u2013\u2014]+)?\s*"
+    rf"^\s*{_ONE_MORE}(?:\s*,\s*{_ONE_MORE})*`?\s*(?:[:|;]|[-\u2013\u2014]+)?\s*"
 )
+_RANGE = re.compile(r"(\d+)(?:[-\u2013]L?(\d+))?")
 _LINE_GROUPS = (("c1", "c2"), ("h1", "h2"), ("w1", "w2"), ("l1", "l2"))
 
 
@@ -54,6 +56,7 @@ class Location:
     path: str | None
     line: int | None = None
     end_line: int | None = None
+    more: tuple[tuple[int, int], ...] = ()  # further ranges: `path:56-61, :202, 243-252`
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,24 @@ def split_location(text: str, context_path: str | None = None) -> LocatedText | 
         path = normalise_path(match["path"])
         first, last = _line_numbers(match)
         rest = text[match.end() :]
+        more: tuple[tuple[int, int], ...] = ()
         if first is not None and match["sep"].strip() == ",":
-            rest = _MORE_LINES.sub("", rest, count=1)
+            extra = _MORE_LINES.match(rest)
+            if extra is not None:
+                more = tuple((int(a), int(b or a)) for a, b in _RANGE.findall(extra.group(0)))
+                rest = rest[extra.end() :]
         separated = bool(match["sep"].strip()) or not rest
         anchored = first is not None or (separated and not rest[:1].isdigit())
         if anchored and looks_like_file(path, has_line=first is not None):
-            return _located(path, first, last, rest)
+            located = _located(path, first, last, rest)
+            if more:
+                location = located.location
+                located = LocatedText(
+                    Location(location.path, location.line, location.end_line, more),
+                    located.rest,
+                    located.problems,
+                )
+            return located
     if context_path is not None:
         match = _LINE_PREFIX.match(text)
         if match is not None:

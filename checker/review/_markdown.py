@@ -270,6 +270,7 @@ def _finish(draft: _Draft, index: int, source: list[str]) -> Finding | None:
         path=location.path,
         line=location.line,
         end_line=location.end_line,
+        more_lines=location.more,
         severity=conventions.severity,
         label=conventions.label,
         decorations=conventions.decorations,

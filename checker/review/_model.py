@@ -33,6 +33,8 @@ class Finding:
     """1-based line of the review file where the finding starts."""
     raw: str
     """The finding's text as written in the review file."""
+    more_lines: tuple[tuple[int, int], ...] = ()
+    """Further line ranges in the same file: `path:56-61, :202, 243-252` (after the first)."""
 
 
 @dataclass(frozen=True)

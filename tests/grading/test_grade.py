@@ -239,3 +239,21 @@ def test_an_unlocated_friendly_opening_is_praise_not_noise() -> None:
     )
     assert result.findings[0].is_praise
     assert result.score.precision == 1.0
+
+
+def test_any_of_a_findings_line_ranges_can_point_at_the_issue() -> None:
+    spread = Finding(
+        0,
+        "time.sleep blocks the event loop",
+        "app/batch.py",
+        1,
+        2,
+        None,
+        None,
+        (),
+        1,
+        "",
+        more_lines=((15, 15),),
+    )
+    result = grade_review(KEY, [spread], TREE)
+    assert status(result, "blocking-sleep") == "caught"

@@ -435,3 +435,14 @@ def test_a_location_in_the_first_line_after_a_title_anchors_the_finding() -> Non
     assert (first.path, first.line) == ("app/batch.py", 42)
     assert first.body.startswith("The retry loop in app/batch.py:42")
     assert (second.path, second.line) == ("app/batch.py", 69)
+
+
+def test_further_line_ranges_after_the_first_are_kept() -> None:
+    parsed = parse_review_text(
+        "- **`app/evals.py:56-61`, `:202`, `:243-252`**: issue: the results file.\n"
+        "## app/kb.py:38-43, 158-171\nissue: the prompt.\n"
+    )
+    first, second = parsed.findings
+    assert (first.line, first.end_line, first.more_lines) == (56, 61, ((202, 202), (243, 252)))
+    assert first.label == "issue"
+    assert (second.line, second.end_line, second.more_lines) == (38, 43, ((158, 171),))

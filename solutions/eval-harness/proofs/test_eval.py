@@ -310,6 +310,35 @@ def test_output_tokens_are_the_completion_tokens(fake_mistral: FakeMistral) -> N
     )
 
 
+@pytest.mark.issue("results-lack-verdict")
+def test_the_results_file_says_which_answers_were_right(
+    fake_mistral: FakeMistral, tmp_path: Path
+) -> None:
+    from helpdesk.evals import main
+
+    dataset = questions(2)
+    data = tmp_path / "faq.jsonl"
+    data.write_text(
+        "".join(json.dumps(dataclasses.asdict(example)) + "\n" for example in dataset),
+        encoding="utf-8",
+    )
+    answers = {dataset[0].input: "Yes, within 30 days.", dataset[1].input: "No idea, sorry."}
+    fake_mistral.on_chat(
+        scripted(
+            lambda body: answers[last_user_text(body)],
+            judge=lambda body: "30 days" in last_user_text(body).split("Candidate answer:")[1],
+        )
+    )
+    out = tmp_path / "results.json"
+    main(["faq", str(data), "--models", MODEL, "-o", str(out)])
+    rows = json.loads(out.read_text(encoding="utf-8"))["results"]
+    outcome = {row["example_id"]: row.get("correct") for row in rows}
+    assert outcome == {"F-0": True, "F-1": False}, (
+        f"the judge accepted F-0 and rejected F-1; the results file says {outcome} "
+        f"(fields of a row: {sorted(rows[0]) if rows else []})"
+    )
+
+
 # --- testing ------------------------------------------------------------------------
 
 

@@ -263,6 +263,8 @@ def pick_examples(dataset: Sequence[Example], limit: int | None, seed: int) -> l
     """All of DATASET, or a sample of LIMIT examples drawn with SEED (the same every run)."""
     if limit is None or limit >= len(dataset):
         return list(dataset)
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
     return random.Random(seed).sample(list(dataset), limit)
 
 
@@ -397,18 +399,37 @@ async def _main(args: argparse.Namespace, settings: Settings) -> EvalRun:
         )
 
 
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def model_names(value: str) -> list[str]:
+    """An argparse type: comma-separated model names, without empty or repeated ones."""
+    names = list(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    if not names:
+        raise argparse.ArgumentTypeError("no model name given")
+    return names
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Compare Mistral models on a labelled dataset.")
     parser.add_argument("task", choices=sorted(TASKS))
     parser.add_argument("dataset", type=Path, help="JSONL file with id, input and expected")
     parser.add_argument(
         "--models",
-        type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
+        type=model_names,
         default=list(DEFAULT_MODELS),
         help="comma-separated model names (pin dated versions)",
     )
     parser.add_argument(
-        "--limit", type=int, default=None, help="evaluate a random sample of N examples"
+        "--limit", type=positive_int, default=None, help="evaluate a random sample of N examples"
     )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="seed of the sample and of the sampling"

@@ -26,7 +26,9 @@ def last_user_text(request: dict[str, Any]) -> str:
 def test_load_dataset_reads_the_sample() -> None:
     examples = load_dataset(SAMPLE)
     assert len(examples) == 8
-    assert examples[0] == Example("TRI-001", examples[0].input, "billing")
+    first = examples[0]
+    assert (first.id, first.expected) == ("TRI-001", "billing")
+    assert first.input.startswith("Subject: Charged twice for March\n\n")
 
 
 def test_triage_accuracy_counts_every_example(stub: StubChat, settings: Settings) -> None:
