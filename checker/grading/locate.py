@@ -38,6 +38,37 @@ class Place:
         return self.kind in ("at", "reference", "any")
 
 
+_INLINE = re.compile(
+    r"(?:(?P<path>[\w./-]+\.\w+):|\b(?:lines?|l\.|ll\.)\s?|\bL(?=\d))"
+    r"(?P<start>\d+)(?:\s*(?:-|\u2013|to)\s*L?(?P<end>\d+))?",
+    re.IGNORECASE,
+)
+
+
+def _inline(finding: Finding) -> list[tuple[str | None, int, int]]:
+    """Line references written inside the text: "line 170", "l.170", "L42", "kb.py:88"."""
+    spans = []
+    for match in _INLINE.finditer(finding.body):
+        start = int(match["start"])
+        end = int(match["end"]) if match["end"] else start
+        if end < start or end - start > 200:
+            continue
+        spans.append((match["path"] or finding.path, start, end))
+    return spans
+
+
+def _inline_at(finding: Finding, location: Location) -> str | None:
+    if location.start is None or location.end is None:
+        return None
+    for path, start, end in _inline(finding):
+        if path is None or not (path == location.path or location.path.endswith("/" + path)):
+            continue
+        if start <= location.end + LINE_SLACK and end >= location.start - LINE_SLACK:
+            span = f"{location.start}-{location.end}"
+            return f"its text cites {path}:{start}, at the issue's lines {span}"
+    return None
+
+
 def _at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
     if finding.path is None:
         return None
@@ -82,7 +113,7 @@ def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -
     if not locations:
         return Place("any", "the key gives no location")
     for location in locations:
-        detail = _at(finding, location, tree)
+        detail = _at(finding, location, tree) or _inline_at(finding, location)
         if detail:
             return Place("at", detail)
     if finding.line is not None and finding.path is not None:
