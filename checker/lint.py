@@ -15,7 +15,7 @@ from checker.key import AnswerKey, Issue
 from checker.trees import Variant, materialize, tree_files
 
 # Ruff rule families that speak to review topics (async, errors, security, naming, bugs).
-RUFF_SELECT = "F,E4,E7,E9,B,ASYNC,BLE,S,G,N,RUF006,TRY002,TRY300,TRY400,LOG,PERF"
+RUFF_SELECT = "F,E4,E7,E9,A,B,UP,ASYNC,BLE,S,G,N,RUF006,TRY002,TRY300,TRY400,LOG,PERF"
 RUFF_IGNORE = "S101"  # assert is how pytest tests are written
 LINE_SLACK = 1
 

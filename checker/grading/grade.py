@@ -210,6 +210,13 @@ def grade_review(
                 "names many problems in one finding: credited only "
                 "for those at the lines it points at"
             )
+        if matches and not any(m.named for m in matches) and not PRAISE.search(finding.body):
+            # half-named neighbours lose to a decoy the finding names outright
+            named_decoys = [
+                d for d in key.decoys if d.concepts and _decoy_hit(d, finding, found, tree)
+            ]
+            if named_decoys:
+                matches = []
         for match in matches:
             next(r for r in issue_results if r.issue.id == match.issue_id).matches.append(match)
             result.issues.append(match.issue_id)

@@ -373,6 +373,39 @@ def test_a_failing_tool_call_is_reported_to_the_model(
     assert "TW-99999" in result["content"]
 
 
+@pytest.mark.issue("shop-transport-errors-escape")
+def test_shop_outages_are_reported_as_shop_errors() -> None:
+    """The shop does not answer: callers that catch ShopError must see a ShopError."""
+    import httpx2
+    from helpdesk.settings import Settings
+    from helpdesk.shop import ShopClient, ShopError
+
+    def no_answer(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ReadTimeout("the shop did not answer in time", request=request)
+
+    async def go() -> list[str]:
+        settings = Settings(api_key="test-key", shop_token=SHOP_TOKEN)
+        http = httpx2.AsyncClient(
+            base_url=f"https://{SHOP_HOST}", transport=httpx2.MockTransport(no_answer)
+        )
+        escaped: list[str] = []
+        async with ShopClient(settings, http=http) as shop_client:
+            for name, request in [
+                ("get_order", lambda: shop_client.get_order("TW-10442")),
+                ("refund", lambda: shop_client.refund("TW-10442", 4900, "cracked lid")),
+            ]:
+                try:
+                    await request()
+                except ShopError:
+                    pass
+                except Exception as exc:
+                    escaped.append(f"{name}: {type(exc).__module__}.{type(exc).__name__}")
+        return escaped
+
+    escaped = asyncio.run(go())
+    assert escaped == [], f"shop failures that `except ShopError` does not catch: {escaped}"
+
+
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
