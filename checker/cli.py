@@ -43,9 +43,12 @@ def list_exercises() -> None:
     from rich.table import Table
 
     best = history.best_scores()
-    table = Table(header_style="bold")
-    for column in ("exercise", "title", "difficulty", "minutes", "topics", "best score"):
-        table.add_column(column)
+    table = Table(header_style="bold", expand=True)
+    table.add_column("exercise", no_wrap=True, style="bold", width=18)
+    table.add_column("level", no_wrap=True, width=5)
+    table.add_column("min", justify="right", no_wrap=True, width=3)
+    table.add_column("best score", no_wrap=True, width=13)
+    table.add_column("pull request", overflow="ellipsis", no_wrap=True, ratio=1)
     for exercise in all_exercises():
         record = best.get(exercise.slug)
         score = "not tried"
@@ -54,11 +57,10 @@ def list_exercises() -> None:
             score = f"{record.weighted_recall:.0%} ({tries})"
         table.add_row(
             exercise.slug,
-            exercise.title,
             "★" * exercise.difficulty,
             str(exercise.minutes),
-            ", ".join(exercise.topics),
             score,
+            exercise.title,
         )
     out.print(table)
 
@@ -92,6 +94,10 @@ def show(slug: str) -> None:
     from checker.diff import exercise_diff
 
     exercise = find_exercise(slug)
+    out.print(
+        f"[bold]{exercise.slug}[/] · {'★' * exercise.difficulty} · {exercise.minutes} min · "
+        f"by {exercise.author}\n[dim]{', '.join(exercise.topics)}[/]\n"
+    )
     out.print(Markdown(exercise.pr_description.read_text("utf-8")))
     out.print()
     out.print(Syntax(exercise_diff(exercise, Variant.BASE, Variant.PR), "diff", theme="ansi_dark"))

@@ -33,11 +33,15 @@ def show_stats(attempts: list[Attempt], console: Console) -> None:
     if not attempts:
         console.print("No attempts yet: `prkit check SLUG REVIEW.md` records one.")
         return
-    table = Table(title="Attempts", header_style="bold")
-    for column in ("when", "exercise", "weighted recall", "", "F1", "time"):
-        table.add_column(column, justify="right" if column in ("F1", "time") else "left")
+    table = Table(title="Attempts (latest 20)", header_style="bold", expand=True)
+    table.add_column("when", no_wrap=True, width=11)
+    table.add_column("exercise", no_wrap=True, width=18)
+    table.add_column("w. recall", justify="right", no_wrap=True, width=9)
+    table.add_column("", no_wrap=True, overflow="crop", ratio=1)
+    table.add_column("F1", justify="right", no_wrap=True, width=4)
+    table.add_column("time", justify="right", no_wrap=True, width=7)
     for attempt in attempts[-20:]:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(attempt.checked_at))
+        when = time.strftime("%m-%d %H:%M", time.localtime(attempt.checked_at))
         bar = "█" * round(attempt.weighted_recall * BAR_WIDTH)
         spent = f"{attempt.seconds_taken / 60:.0f} min" if attempt.seconds_taken else ""
         table.add_row(
