@@ -117,17 +117,13 @@ def _target(target: str) -> tuple[AnswerKey, Exercise | None]:
 def _grade_one(
     key: AnswerKey, exercise: Exercise | None, review: Path, tree: "SourceTree", save: bool
 ) -> "Grade":
-    from checker.grading import grade_review
-    from checker.review import parse_review
+    from checker.grading import grade_file
 
-    parsed = parse_review(review)
-    grade = grade_review(
+    grade = grade_file(
         key,
-        parsed.findings,
+        review,
         tree,
         exercise=exercise.slug if exercise else None,
-        review=review,
-        warnings=parsed.warnings,
         pr_description=exercise.pr_description.read_text("utf-8") if exercise else None,
     )
     if exercise is not None:

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from checker.errors import UsageError
 from checker.exercise import Exercise
-from checker.grading import SourceTree, grade_review
+from checker.grading import SourceTree, grade_file
 from checker.key import AnswerKey
 from checker.report.json import render_jsonl
-from checker.review import parse_review
 
 PARALLEL_FROM = 48  # below this many reviews, starting workers costs more than it saves
 CHUNK = 16
@@ -28,19 +27,11 @@ def _grade_line(review: Path) -> tuple[bool, str]:
     """(True, the review's JSON line) or (False, an error line) for one review."""
     assert _job is not None
     key, exercise, tree, described = _job
+    slug = exercise.slug if exercise else None
     try:
-        parsed = parse_review(review)
+        grade = grade_file(key, review, tree, exercise=slug, pr_description=described)
     except UsageError as exc:
         return False, json.dumps({"review": str(review), "error": str(exc)})
-    grade = grade_review(
-        key,
-        parsed.findings,
-        tree,
-        exercise=exercise.slug if exercise else None,
-        review=review,
-        warnings=parsed.warnings,
-        pr_description=described,
-    )
     return True, render_jsonl(grade)
 
 

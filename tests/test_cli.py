@@ -2,28 +2,16 @@
 
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+Run = Callable[..., tuple[int, str, str]]  # the `prkit` fixture of conftest.py
+
 
 ROOT = Path(__file__).parent.parent
 REVIEWS = ROOT / "solutions" / "batching" / "reviews"
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["prkit", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exited:
-        code = exited.code if isinstance(exited.code, int) else 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def git(repo: Path, *args: str) -> str:
@@ -33,10 +21,10 @@ def git(repo: Path, *args: str) -> str:
 
 
 def test_start_creates_a_review_repository(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     dest = tmp_path / "review"
-    code, out, _ = run(capsys, monkeypatch, "start", "batching", str(dest))
+    code, out, _ = prkit("start", "batching", str(dest))
     assert code == 0
     assert "git diff main...pr/batching" in out
     assert set(git(dest, "branch", "--format=%(refname:short)").split()) == {"main", "pr/batching"}
@@ -49,32 +37,26 @@ def test_start_creates_a_review_repository(
 
 
 def test_start_into_an_empty_existing_directory_works(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    code, _, _ = run(capsys, monkeypatch, "start", "batching", str(tmp_path))
+    code, _, _ = prkit("start", "batching", str(tmp_path))
     assert code == 0
     assert (tmp_path / ".git").is_dir()
 
 
 def test_template_review_grades_as_empty(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    run(capsys, monkeypatch, "start", "batching", str(tmp_path / "r"))
-    code, out, _ = run(
-        capsys, monkeypatch, "check", "batching", str(tmp_path / "r" / "REVIEW.md"), "-f", "json"
-    )
+    prkit("start", "batching", str(tmp_path / "r"))
+    code, out, _ = prkit("check", "batching", str(tmp_path / "r" / "REVIEW.md"), "-f", "json")
     assert code == 0
     report = json.loads(out)
     assert report["findings"] == []
     assert {i["status"] for i in report["issues"]} == {"missed"}
 
 
-def test_json_report_follows_the_contract(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, _ = run(
-        capsys, monkeypatch, "check", "batching", str(REVIEWS / "mediocre.md"), "--format", "json"
-    )
+def test_json_report_follows_the_contract(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = prkit("check", "batching", str(REVIEWS / "mediocre.md"), "--format", "json")
     assert code == 0
     report = json.loads(out)
     assert report["exercise"] == "batching"
@@ -90,10 +72,10 @@ def test_json_report_follows_the_contract(
 
 
 def test_jsonl_grades_several_reviews_one_line_each(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    prkit: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reviews = [str(REVIEWS / name) for name in ("strong.md", "mediocre.md", "empty.md")]
-    code, out, _ = run(capsys, monkeypatch, "check", "batching", *reviews, "--format", "jsonl")
+    code, out, _ = prkit("check", "batching", *reviews, "--format", "jsonl")
     assert code == 0
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["review"] for line in lines] == reviews
@@ -102,7 +84,7 @@ def test_jsonl_grades_several_reviews_one_line_each(
 
 
 def test_key_file_target_has_null_exercise(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     key = tmp_path / "issues.toml"
     key.write_text(
@@ -112,7 +94,7 @@ def test_key_file_target_has_null_exercise(
     )
     review = tmp_path / "review.md"
     review.write_text("- No timeout is set on the API calls, so one can hang.\n", encoding="utf-8")
-    code, out, _ = run(capsys, monkeypatch, "check", str(key), str(review), "-f", "json")
+    code, out, _ = prkit("check", str(key), str(review), "-f", "json")
     assert code == 0
     report = json.loads(out)
     assert report["exercise"] is None
@@ -120,9 +102,9 @@ def test_key_file_target_has_null_exercise(
 
 
 def test_text_report_leads_with_missed_issues_and_their_fix(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    prkit: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, _ = run(capsys, monkeypatch, "check", "batching", str(REVIEWS / "empty.md"))
+    code, out, _ = prkit("check", "batching", str(REVIEWS / "empty.md"))
     assert code == 0
     assert out.index("Missed") < out.index("Caught")
     assert "why:" in out and "fix:" in out
@@ -130,56 +112,46 @@ def test_text_report_leads_with_missed_issues_and_their_fix(
     assert "helpdesk/backlog.py" in out
 
 
-def test_markdown_report(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, _ = run(
-        capsys, monkeypatch, "check", "batching", str(REVIEWS / "mediocre.md"), "-f", "markdown"
-    )
+def test_markdown_report(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = prkit("check", "batching", str(REVIEWS / "mediocre.md"), "-f", "markdown")
     assert code == 0
     assert out.startswith("# prkit check: batching")
     assert "## Missed" in out and "| recall |" in out
 
 
 def test_list_shows_exercises_and_best_score_after_a_check(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    prkit: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    code, out, _ = run(capsys, monkeypatch, "list")
+    code, out, _ = prkit("list")
     assert code == 0
     assert "batching" in out and "not tried" in out
-    run(capsys, monkeypatch, "check", "batching", str(REVIEWS / "strong.md"), "-f", "json")
-    _, out, _ = run(capsys, monkeypatch, "list")
+    prkit("check", "batching", str(REVIEWS / "strong.md"), "-f", "json")
+    _, out, _ = prkit("list")
     assert "(1 try)" in out
 
 
-def test_no_save_does_not_record(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_save_does_not_record(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
-    run(capsys, monkeypatch, "check", "batching", str(REVIEWS / "strong.md"), "--no-save")
-    _, out, _ = run(capsys, monkeypatch, "list")
+    prkit("check", "batching", str(REVIEWS / "strong.md"), "--no-save")
+    _, out, _ = prkit("list")
     assert "not tried" in out
 
 
-def test_show_prints_description_and_diff(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, _ = run(capsys, monkeypatch, "show", "batching")
+def test_show_prints_description_and_diff(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, _ = prkit("show", "batching")
     assert code == 0
     assert "+++ b/helpdesk/backlog.py" in out
 
 
-def test_validate_passes_on_the_kit(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    code, out, err = run(capsys, monkeypatch, "validate")
+def test_validate_passes_on_the_kit(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = prkit("validate")
     assert code == 0, err
     assert "✓ batching" in out
 
 
 def test_validate_reports_a_wrong_anchor(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import shutil
 
@@ -190,6 +162,6 @@ def test_validate_reports_a_wrong_anchor(
     text = key.read_text(encoding="utf-8")
     key.write_text(text.replace('anchor = "', 'anchor = "no such code ', 1), encoding="utf-8")
     monkeypatch.setenv("PRKIT_HOME", str(home))
-    code, _, err = run(capsys, monkeypatch, "validate", "batching")
+    code, _, err = prkit("validate", "batching")
     assert code == 2
     assert "anchor 'no such code" in err

@@ -2,26 +2,15 @@
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from checker.cli import main
+Run = Callable[..., tuple[int, str, str]]  # the `prkit` fixture of conftest.py
+
 
 MEDIOCRE = Path(__file__).parent.parent / "solutions" / "batching" / "reviews" / "mediocre.md"
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["prkit", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exited:
-        code = exited.code if isinstance(exited.code, int) else 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_line_error(err: str) -> str:
@@ -44,28 +33,26 @@ def one_line_error(err: str) -> str:
     ],
 )
 def test_usage_errors(
-    capsys: pytest.CaptureFixture[str],
+    prkit: Run,
     monkeypatch: pytest.MonkeyPatch,
     args: tuple[str, ...],
     expected: str,
 ) -> None:
-    code, _, err = run(capsys, monkeypatch, *args)
+    code, _, err = prkit(*args)
     assert code == 2
     assert expected in one_line_error(err)
 
 
-def test_missing_review_file(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    code, _, err = run(capsys, monkeypatch, "check", "batching", str(tmp_path / "absent.md"))
+def test_missing_review_file(prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    code, _, err = prkit("check", "batching", str(tmp_path / "absent.md"))
     assert code == 2
     assert "absent.md" in one_line_error(err)
 
 
 def test_review_that_is_a_directory(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    code, _, err = run(capsys, monkeypatch, "check", "batching", str(tmp_path))
+    code, _, err = prkit("check", "batching", str(tmp_path))
     assert code == 2
     assert "director" in one_line_error(err)
 
@@ -80,7 +67,7 @@ def test_review_that_is_a_directory(
     ],
 )
 def test_unreadable_reviews(
-    capsys: pytest.CaptureFixture[str],
+    prkit: Run,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     name: str,
@@ -88,38 +75,38 @@ def test_unreadable_reviews(
 ) -> None:
     review = tmp_path / name
     review.write_bytes(content)
-    code, _, err = run(capsys, monkeypatch, "check", "batching", str(review))
+    code, _, err = prkit("check", "batching", str(review))
     assert code == 2
     assert name in one_line_error(err)
 
 
 def test_empty_review_is_valid_and_misses_everything(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     review = tmp_path / "REVIEW.md"
     review.write_text("", encoding="utf-8")
-    code, out, _ = run(capsys, monkeypatch, "check", "batching", str(review), "--format", "json")
+    code, out, _ = prkit("check", "batching", str(review), "--format", "json")
     assert code == 0
     assert '"status": "caught"' not in out
     assert '"recall": 0.0' in out
 
 
 def test_line_beyond_the_file_is_a_warning_not_an_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     review = tmp_path / "REVIEW.md"
     review.write_text("- helpdesk/backlog.py:9999: this line does not exist\n", encoding="utf-8")
-    code, out, _ = run(capsys, monkeypatch, "check", "batching", str(review), "--format", "json")
+    code, out, _ = prkit("check", "batching", str(review), "--format", "json")
     assert code == 0
     assert "not 9999; graded by its text" in out
 
 
 def test_start_refuses_a_non_empty_directory_and_leaves_it_alone(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     mine = tmp_path / "notes.txt"
     mine.write_text("my work", encoding="utf-8")
-    code, _, err = run(capsys, monkeypatch, "start", "batching", str(tmp_path))
+    code, _, err = prkit("start", "batching", str(tmp_path))
     assert code == 2
     assert "not empty" in one_line_error(err)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -1,6 +1,6 @@
 """Grading: compare a review's findings with an answer key (DESIGN.md §7)."""
 
-from checker.grading.grade import grade_review
+from checker.grading.grade import grade_file, grade_review
 from checker.grading.model import (
     FindingResult,
     Grade,
@@ -17,5 +17,6 @@ __all__ = [
     "Practice",
     "Score",
     "SourceTree",
+    "grade_file",
     "grade_review",
 ]

@@ -252,3 +252,26 @@ def grade_review(
         warnings=notes,
         flags=screened.flags,
     )
+
+
+def grade_file(
+    key: AnswerKey,
+    review: Path,
+    tree: SourceTree,
+    *,
+    exercise: str | None = None,
+    pr_description: str | None = None,
+) -> Grade:
+    """Parse the review file REVIEW and grade it (UsageError if it cannot be read)."""
+    from checker.review import parse_review
+
+    parsed = parse_review(review)
+    return grade_review(
+        key,
+        parsed.findings,
+        tree,
+        exercise=exercise,
+        review=review,
+        warnings=parsed.warnings,
+        pr_description=pr_description,
+    )
