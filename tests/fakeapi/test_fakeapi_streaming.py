@@ -20,7 +20,7 @@ ANSWER = "Your invoice was sent today.\n\nBest regards"
 def test_stream_delay_paces_the_chunks_after_the_role_chunk(
     client: Mistral, fake: FakeMistral
 ) -> None:
-    fake.faults.stream_delay = 0.05
+    fake.faults.stream_delay = 0.25  # wide margins: the suite runs on a busy 2-core machine
     fake.on_chat(lambda body: "one two three")
 
     async def arrivals() -> list[float]:
@@ -30,9 +30,9 @@ def test_stream_delay_paces_the_chunks_after_the_role_chunk(
 
     times = asyncio.run(arrivals())
     assert len(times) == 5  # role, three words, the final chunk
-    assert times[0] < 0.04
+    assert times[0] < 0.2  # the role chunk is not delayed
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert all(gap >= 0.04 for gap in gaps), gaps
+    assert all(gap >= 0.2 for gap in gaps), gaps
     assert fake.in_flight == 0
 
 

@@ -305,6 +305,21 @@ def test_looking_up_a_ticket_does_not_freeze_the_event_loop(
     )
 
 
+@pytest.mark.issue("half-written-export-fails-every-request")
+def test_a_half_written_export_does_not_break_the_panel(
+    fake_mistral: FakeMistral, app: Any, export: Path
+) -> None:
+    assert asyncio.run(post_assist()).ended  # the panel works
+    # the ticketing system is rewriting the export: the line of a new ticket is half written
+    new_line = json.dumps(dict(TICKET, id="T-4513"))
+    export.write_text(json.dumps(TICKET) + "\n" + new_line[:40], encoding="utf-8")
+    got = asyncio.run(post_assist())
+    assert got.status == 200 and got.ended and got.events[-1].type == "done", (
+        f"while a new ticket was being written to the export, asking for {TICKET['id']} (a "
+        f"ticket that is fine) got HTTP {got.status}; {got.summary()}"
+    )
+
+
 # --- api usage ------------------------------------------------------------------------
 
 

@@ -46,22 +46,32 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class TicketIndex:
-    """The tickets of a JSONL export by id, re-read in a worker thread when the file changes."""
+    """The tickets of a JSONL export by id, re-read in a worker thread when the file changes.
+
+    The ticketing system rewrites the export while the server runs: when the new version
+    cannot be read (a line half written, the file missing for a moment), the last good index
+    keeps serving, and the file is read again at the next request.
+    """
 
     def __init__(self, export: Path) -> None:
         self.export = export
-        self._version: tuple[int, int] | None = None
+        self._version: tuple[int, int] | None = None  # of the last good read
         self._tickets: dict[str, Ticket] = {}
         self._lock = asyncio.Lock()
 
     async def get(self, ticket_id: str) -> Ticket | None:
         async with self._lock:
-            stat = await asyncio.to_thread(self.export.stat)
-            version = (stat.st_mtime_ns, stat.st_size)
-            if version != self._version:
-                tickets = await asyncio.to_thread(load_tickets, self.export)
-                self._tickets = {ticket.id: ticket for ticket in tickets}
-                self._version = version
+            try:
+                stat = await asyncio.to_thread(self.export.stat)
+                version = (stat.st_mtime_ns, stat.st_size)
+                if version != self._version:
+                    tickets = await asyncio.to_thread(load_tickets, self.export)
+                    self._tickets = {ticket.id: ticket for ticket in tickets}
+                    self._version = version
+            except (OSError, ValueError) as exc:
+                if self._version is None:
+                    raise  # never read: nothing to serve
+                logger.warning("Ticket export unreadable, keeping the last good one: %s", exc)
         return self._tickets.get(ticket_id)
 
 

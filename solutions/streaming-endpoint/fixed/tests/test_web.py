@@ -180,3 +180,17 @@ def test_leaving_during_a_keepalive_stops_the_source() -> None:
 
     asyncio.run(leave_at_the_first_keepalive())
     assert closed == [True]
+
+
+def test_a_half_written_export_keeps_the_last_good_index(
+    settings: Settings, export: Path, stub: StubChat
+) -> None:
+    http = TestClient(create_app(settings, export, client=stub.client()))
+    assert http.post("/tickets/T-100/assist").status_code == 200
+
+    new_line = json.dumps(dict(TICKET, id="T-101"))
+    export.write_text(json.dumps(TICKET) + "\n" + new_line[:30], encoding="utf-8")
+    assert http.post("/tickets/T-100/assist").status_code == 200
+
+    export.write_text(json.dumps(TICKET) + "\n" + new_line + "\n", encoding="utf-8")
+    assert http.post("/tickets/T-101/assist").status_code == 200
