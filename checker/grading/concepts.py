@@ -42,34 +42,44 @@ class Vocabulary:
             if len(words[0]) > 3:
                 self._by_stem[stem(words[0])].append((alternative, words))
         self._lengths = sorted(self._prefix_lengths)
-        self._memo: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._memo: dict[str, tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
-    def _candidates(self, word: str) -> list[tuple[str, tuple[str, ...]]]:
-        """Alternatives whose first word matches WORD (memoised: words repeat a lot)."""
+    def _candidates(
+        self, word: str
+    ) -> tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """Alternatives whose first word matches WORD: (one-word ones, longer ones).
+
+        Memoised: the same words come back in finding after finding.
+        """
         cached = self._memo.get(word)
         if cached is None:
-            cached = [
+            found = [
                 c
                 for k in self._lengths
                 if k <= len(word)
                 for c in self._by_prefix.get(word[:k], ())
             ]
-            cached += self._by_stem.get(stem(word), ())
+            found += self._by_stem.get(stem(word), ())
+            singles = frozenset(a for a, pattern in found if len(pattern) == 1)
+            longer = tuple(dict.fromkeys((a, p) for a, p in found if len(p) > 1))
+            cached = (singles, longer)
             self._memo[word] = cached
         return cached
 
     def found(self, words: tuple[str, ...]) -> frozenset[str]:
         """The alternatives that occur in WORDS."""
         hits: set[str] = set()
+        count = len(words)
         for i, word in enumerate(words):
-            for alternative, pattern in self._candidates(word):
-                if len(pattern) == 1:
-                    hits.add(alternative)
+            singles, longer = self._candidates(word)
+            hits.update(singles)
+            for alternative, pattern in longer:
+                if alternative in hits or i + len(pattern) > count:
                     continue
-                if alternative in hits or i + len(pattern) > len(words):
-                    continue
-                following = zip(pattern[1:], words[i + 1 : i + len(pattern)], strict=True)
-                if all(_word_matches(p, w) for p, w in following):
+                for k in range(1, len(pattern)):
+                    if not _word_matches(pattern[k], words[i + k]):
+                        break
+                else:
                     hits.add(alternative)
         return frozenset(hits)
 

@@ -4,6 +4,7 @@ import builtins
 import keyword
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checker.grading.model import SourceTree
 from checker.grading.text import identifiers
@@ -45,16 +46,23 @@ _INLINE = re.compile(
 )
 
 
-def _inline(finding: Finding) -> list[tuple[str | None, int, int]]:
+def _inline(finding: Finding) -> tuple[tuple[str | None, int, int], ...]:
     """Line references written inside the text: "line 170", "l.170", "L42", "kb.py:88"."""
+    return _inline_refs(finding.body, finding.path)
+
+
+@lru_cache(maxsize=4096)
+def _inline_refs(body: str, path: str | None) -> tuple[tuple[str | None, int, int], ...]:
+    if not any(ch.isdigit() for ch in body):
+        return ()
     spans = []
-    for match in _INLINE.finditer(finding.body):
+    for match in _INLINE.finditer(body):
         start = int(match["start"])
         end = int(match["end"]) if match["end"] else start
         if end < start or end - start > 200:
             continue
-        spans.append((match["path"] or finding.path, start, end))
-    return spans
+        spans.append((match["path"] or path, start, end))
+    return tuple(spans)
 
 
 def _inline_at(finding: Finding, location: Location) -> str | None:

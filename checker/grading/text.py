@@ -55,7 +55,6 @@ class Statement:
 
     text: str
     words: tuple[str, ...]
-    stems: tuple[str, ...]
     is_keyword_list: bool
 
 
@@ -76,6 +75,9 @@ def _is_keyword_list(sentence: str) -> bool:
     Either short comma-separated terms, or a long run of words with hardly any of the
     small words every English sentence has.
     """
+    separators = sum(sentence.count(mark) for mark in (",", ";", "/", "|", " - "))
+    if separators < 4 and len(sentence) < 100:
+        return False  # too short and too few separators to be a list of terms
     words = tokens(sentence)
     if len(words) > MAX_SENTENCE_WORDS:
         return True
@@ -97,11 +99,7 @@ def statements(text: str) -> list[Statement]:
             continue
         words = tuple(tokens(sentence))
         if words:
-            found.append(
-                Statement(
-                    sentence, words, tuple(stem(w) for w in words), _is_keyword_list(sentence)
-                )
-            )
+            found.append(Statement(sentence, words, _is_keyword_list(sentence)))
     return found
 
 
