@@ -159,7 +159,13 @@ def validate_exercise(folder: Path, scratch: Path) -> Validation:
 def validate_key_file(path: Path) -> Validation:
     """A key outside the kit (an interviewer's): it loads, ids are unique."""
     key = load_key(path)
-    return Validation(str(path), [], f"{len(key.issues)} issues, {len(key.decoys)} decoys")
+    return Validation(
+        str(path), [], f"{_count(len(key.issues), 'issue')}, {_count(len(key.decoys), 'decoy')}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def exercise_folders() -> list[Path]:
