@@ -1,5 +1,6 @@
 """The `prkit` command line (DESIGN.md §8), built with click."""
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -75,7 +76,12 @@ def start(slug: str, directory: Path | None, timer: bool) -> None:
 
     exercise = find_exercise(slug)
     dest = create(exercise, directory or Path(f"{slug}-review"), timed=timer)
+    earlier_hints = len(history.hints_taken(exercise.slug))
     history.record_start(exercise.slug, dest, timed=timer)
+    if earlier_hints:
+        out.print(
+            f"[dim]a new round: the {earlier_hints} hint(s) of your last round no longer count[/]"
+        )
     out.print(f"[bold]{exercise.title}[/] is ready in [cyan]{dest}[/]")
     if timer:
         out.print(f"  timer started: {exercise.minutes} minutes suggested")
@@ -100,7 +106,8 @@ def show(slug: str) -> None:
     )
     out.print(Markdown(exercise.pr_description.read_text("utf-8")))
     out.print()
-    out.print(Syntax(exercise_diff(exercise, Variant.BASE, Variant.PR), "diff", theme="ansi_dark"))
+    diff = exercise_diff(exercise, Variant.BASE, Variant.PR)
+    out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
 
 
 def _target(target: str) -> tuple[AnswerKey, Exercise | None]:
@@ -128,9 +135,10 @@ def _grade_one(
     )
     if exercise is not None:
         grade.practice = _practice(exercise, review, save)
-        if save:
+        if save and grade.findings:
             hints = [history.Hint(level, issue, 0.0) for level, issue in grade.practice.hints]
-            history.record_attempt(grade, grade.practice.seconds_taken, hints)
+            digest = hashlib.sha256(review.read_bytes()).hexdigest()
+            history.record_attempt(grade, grade.practice.seconds_taken, hints, digest)
     return grade
 
 
@@ -309,6 +317,11 @@ def hint(slug: str, level: int) -> None:
     history.record_hint(exercise.slug, level, text.issue)
     for line in text.lines:
         out.print(line, markup=False)
+    if level == 3 and text.issue:
+        out.print(
+            "[dim]Each --level 3 gives the next issue's first hint; once every issue had one, "
+            "the second, more pointed hints follow.[/]"
+        )
 
 
 @app.command()
@@ -336,7 +349,7 @@ def solution(slug: str) -> None:
     for hunk in solution_hunks(exercise, key):
         fixes = ", ".join(f"{i} ({titles[i].severity})" for i in hunk.issues) or "no listed issue"
         out.print(f"[bold]{hunk.path}[/]:{hunk.pr_start}-{hunk.pr_end}  [green]fixes:[/] {fixes}")
-        out.print(Syntax(hunk.text.rstrip("\n"), "diff", theme="ansi_dark"))
+        out.print(Syntax(hunk.text.rstrip("\n"), "diff", theme="ansi_dark", word_wrap=True))
         out.print()
 
 
@@ -353,8 +366,11 @@ def lint(slug: str) -> None:
     with out.status("running ruff and mypy on the pull request…"):
         diagnostics = lint_pr(exercise, key)
     table = Table(header_style="bold", title=f"ruff and mypy on {slug}")
-    for column in ("where", "tool", "rule", "message", "issue"):
-        table.add_column(column)
+    table.add_column("where", no_wrap=True)
+    table.add_column("tool", no_wrap=True)
+    table.add_column("rule", no_wrap=True)
+    table.add_column("message", overflow="fold")
+    table.add_column("issue", overflow="fold")
     for d in diagnostics:
         issue = ", ".join(d.issues) or (f"[dim]near {', '.join(d.near)}[/]" if d.near else "")
         table.add_row(f"{d.path}:{d.line}", d.tool, d.code, d.message, issue)

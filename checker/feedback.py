@@ -21,6 +21,16 @@ ACTION = re.compile(
     r"fix(?:ed)? by|change (?:it|this) to|go through|route)\b|->|→",
     re.IGNORECASE,
 )
+# Sentences that start with an imperative say what to do: "Keep the pairs together."
+IMPERATIVE = re.compile(
+    r"(?:^|[.!?:;]\s+|\n\s*)(?:keep|send|return|move|pass|make|create|filter|sort|validate|"
+    r"check|wrap|log|raise|catch|cancel|close|batch|compute|split|call|await|read|write|"
+    r"store|cache|replace|remove|drop|add|use|switch|rename|extract|guard|cap|limit|bound|"
+    r"retry|honou?r|respect|record|count|normali[sz]e|pin|seed|set|build|share|reuse|fetch|"
+    r"escape|encode|stream|stop|skip|load|parse|hold|run|put|give|ask|tell|let|lower|raise|"
+    r"turn|delete|inject|restore|revert|schedule|acquire|release|bump)\b",
+    re.IGNORECASE,
+)
 PRAISE = re.compile(
     r"^\s*(nice|good|great|love|i like|thanks|thank you|well done|clean|neat|solid|"
     r"kudos|good call|props)\b",
@@ -60,8 +70,12 @@ def communication_feedback(grade: Grade) -> Feedback:
             feedback.note(
                 finding.index, f"rated {stated}; the key rates {result.issues[0]} {expected}"
             )
-        if (stated == "blocker" or expected == "blocker") and not ACTION.search(finding.body):
-            feedback.note(finding.index, "a blocker should say what to do instead")
+        says_what_to_do = ACTION.search(finding.body) or IMPERATIVE.search(finding.body)
+        if (stated == "blocker" or expected == "blocker") and not says_what_to_do:
+            feedback.note(
+                finding.index,
+                "it is about a blocker: say what to do instead, not only what is wrong",
+            )
         harsh = sorted({m.group(0).lower() for m in HARSH.finditer(finding.body)})
         if harsh:
             words = ", ".join(f"'{w}'" for w in harsh)
@@ -84,7 +98,7 @@ def communication_feedback(grade: Grade) -> Feedback:
         first_serious = ranks.index(min(ranks))
         if first_serious > max(1, len(ranks) // 3):
             feedback.advice.append(
-                f"the most severe finding is number {first_serious + 1} of {len(ranks)}: "
-                "lead with the blockers"
+                f"the most severe finding is finding {graded[first_serious].finding.index}, "
+                f"after {first_serious} others: lead with the blockers"
             )
     return feedback

@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     f1 REAL NOT NULL,
     statuses TEXT NOT NULL,
     seconds_taken REAL,
-    hints TEXT NOT NULL DEFAULT '[]'
+    hints TEXT NOT NULL DEFAULT '[]',
+    review_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_exercise ON attempts (exercise);
 CREATE TABLE IF NOT EXISTS starts (
@@ -99,6 +100,9 @@ def _database() -> Iterator[sqlite3.Connection]:
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.executescript(SCHEMA)
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(attempts)")}
+        if "review_hash" not in columns:  # a database from before re-checks were merged
+            connection.execute("ALTER TABLE attempts ADD COLUMN review_hash TEXT")
         with connection:
             yield connection
     except sqlite3.DatabaseError as exc:
@@ -109,10 +113,16 @@ def _database() -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
-def record_attempt(grade: "Grade", seconds_taken: float | None, hints: list[Hint]) -> None:
-    """Store one attempt at a kit exercise (checks against key files are not recorded)."""
+def record_attempt(
+    grade: "Grade", seconds_taken: float | None, hints: list[Hint], review_hash: str | None = None
+) -> bool:
+    """Store one attempt at a kit exercise; False when it is not recorded.
+
+    Checks against key files are not recorded, nor a re-check of the review the latest
+    attempt graded (same content): viewing a report in another format is not a new try.
+    """
     if grade.exercise is None:
-        return
+        return False
     statuses = {
         r.issue.id: {
             "status": r.status,
@@ -123,10 +133,17 @@ def record_attempt(grade: "Grade", seconds_taken: float | None, hints: list[Hint
     }
     score = grade.score
     with _database() as db:
+        latest = db.execute(
+            "SELECT review_hash FROM attempts WHERE exercise = ? ORDER BY checked_at DESC,"
+            " id DESC LIMIT 1",
+            (grade.exercise,),
+        ).fetchone()
+        if review_hash is not None and latest is not None and latest[0] == review_hash:
+            return False
         db.execute(
             "INSERT INTO attempts (exercise, checked_at, review, recall, weighted_recall,"
-            " precision, f1, statuses, seconds_taken, hints)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " precision, f1, statuses, seconds_taken, hints, review_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 grade.exercise,
                 time.time(),
@@ -138,8 +155,10 @@ def record_attempt(grade: "Grade", seconds_taken: float | None, hints: list[Hint
                 json.dumps(statuses),
                 seconds_taken,
                 json.dumps([[h.level, h.issue] for h in hints]),
+                review_hash,
             ),
         )
+    return True
 
 
 def attempts(exercise: str | None = None) -> list[Attempt]:

@@ -16,6 +16,7 @@ Run = Callable[..., tuple[int, str, str]]  # the `prkit` fixture of conftest.py
 
 ROOT = Path(__file__).parent.parent
 EMPTY = ROOT / "solutions" / "batching" / "reviews" / "empty.md"
+MEDIOCRE = ROOT / "solutions" / "batching" / "reviews" / "mediocre.md"
 
 
 def check_json(prkit: Run, review: Path) -> dict:  # type: ignore[type-arg]
@@ -76,12 +77,15 @@ def test_untimed_start_reports_no_time(
 
 
 def test_stats_show_attempts_and_missed_categories(
-    prkit: Run, monkeypatch: pytest.MonkeyPatch
+    prkit: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     code, out, _ = prkit("stats")
     assert code == 0 and "No attempts yet" in out
-    check_json(prkit, EMPTY)
-    check_json(prkit, EMPTY)
+    first = tmp_path / "first.md"
+    first.write_text(MEDIOCRE.read_text(encoding="utf-8"), encoding="utf-8")
+    check_json(prkit, first)
+    first.write_text(first.read_text(encoding="utf-8") + "\n- One more remark.\n", "utf-8")
+    check_json(prkit, first)
     _, out, _ = prkit("stats")
     assert "Attempts" in out and out.count("batching") >= 3
     assert "Most often missed categories" in out
@@ -140,3 +144,18 @@ def test_lint_maps_diagnostics_to_issues(prkit: Run, monkeypatch: pytest.MonkeyP
     assert "blocking-sleep" in caught and "logging-fstring" in caught
     reviewer = next(line for line in out.splitlines() if line.startswith("only a reviewer"))
     assert "semaphore-per-call" in reviewer
+
+
+def test_a_recheck_of_the_same_review_is_not_a_new_try(prkit: Run) -> None:
+    for output in ("text", "markdown", "json"):
+        prkit("check", "batching", str(MEDIOCRE), "--format", output)
+    _, out, _ = prkit("stats", "batching")
+    assert out.count("batching") == 2  # one attempt row, one progress line
+
+
+def test_an_empty_review_warns_and_is_not_recorded(prkit: Run) -> None:
+    code, out, _ = prkit("check", "batching", str(EMPTY))
+    assert code == 0
+    assert "the review has no findings" in out
+    _, out, _ = prkit("stats")
+    assert "No attempts yet" in out

@@ -170,6 +170,8 @@ def grade_review(
     PR_DESCRIPTION, when given, lets the grader spot findings copied from it.
     """
     notes = list(warnings)
+    if not findings:
+        notes.append("the review has no findings: every issue is missed")
     known = vocabulary(key)
     screened = screen(findings, len(key.issues), pr_description)
     issue_results = [IssueResult(issue) for issue in key.issues]

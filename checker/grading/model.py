@@ -74,6 +74,7 @@ class Match:
     missing: str = ""
     named: bool = True  # the finding names the whole problem (False: only part of it)
     evidence: str = ""  # the statement that named it
+    strength: float = 0.0  # share of the issue's concept groups the statement named
 
 
 @dataclass
@@ -88,7 +89,10 @@ class IssueResult:
 
     @property
     def best(self) -> Match | None:
-        ranked = sorted(self.matches, key=lambda m: (m.status != "caught", not m.named, m.finding))
+        ranked = sorted(
+            self.matches,
+            key=lambda m: (m.status != "caught", not m.named, -m.strength, m.finding),
+        )
         return ranked[0] if ranked else None
 
 

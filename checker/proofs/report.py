@@ -53,13 +53,16 @@ def _cell(outcome: ProofOutcome | None, expected: str) -> Text:
 
 def show(verdicts: list[ProofVerdict], console: Console) -> None:
     table = Table(show_header=True, header_style="bold", title="Proofs")
-    for column in ("issue", "severity", "proof", "on the PR", "on the fix", ""):
-        table.add_column(column)
+    table.add_column("issue", overflow="fold")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("proof", overflow="fold")
+    for column in ("on the PR", "on the fix", ""):
+        table.add_column(column, no_wrap=True)
     for v in verdicts:
         table.add_row(
             v.issue.id,
             v.issue.severity,
-            v.issue.proof or "",
+            (v.issue.proof or "").removeprefix("proofs/"),
             _cell(v.on_pr, "failed"),
             _cell(v.on_fixed, "passed"),
             Text("✓", style="green") if v.holds else Text("✗", style="bold red"),

@@ -104,13 +104,14 @@ def render_markdown(grade: Grade, tree: SourceTree) -> str:
     out += _matched(grade, "caught", "Caught")
     out += _findings(grade)
     out += _communication(grade)
+    counts = [sum(r.status == s for r in grade.issues) for s in ("caught", "partial", "missed")]
     out += [
         "## Score",
         "",
-        "| recall | weighted recall | precision | F1 |",
-        "| ---: | ---: | ---: | ---: |",
-        f"| {score.recall:.0%} | {score.weighted_recall:.0%} | {score.precision:.0%} "
-        f"| {score.f1:.0%} |",
+        "| caught | partial | missed | recall | weighted recall | precision | F1 |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {counts[0]} | {counts[1]} | {counts[2]} | {score.recall:.0%} "
+        f"| {score.weighted_recall:.0%} | {score.precision:.0%} | {score.f1:.0%} |",
         "",
     ]
     out += [f"{line}  " for line in practice_lines(grade)]

@@ -126,7 +126,8 @@ def _communication(console: Console, grade: Grade) -> None:
     feedback = communication_feedback(grade)
     if not feedback.advice and not feedback.notes:
         return
-    _heading(console, "How the review reads (advice, not scored)", len(feedback.advice), "cyan")
+    count = len(feedback.advice) + sum(len(n) for n in feedback.notes.values())
+    _heading(console, "How the review reads (advice, not scored)", count, "cyan")
     for advice in feedback.advice:
         console.print(f" • {advice}")
     for index, notes in sorted(feedback.notes.items()):
