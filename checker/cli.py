@@ -3,7 +3,6 @@
 import hashlib
 import os
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -17,7 +16,7 @@ from checker.errors import UsageError
 from checker.exercise import Exercise, all_exercises, find_exercise
 from checker.key import AnswerKey, load_key
 from checker.paths import exercises_dir
-from checker.trees import Variant, materialize
+from checker.trees import Variant, tree_sources
 
 if TYPE_CHECKING:
     from checker.grading import Grade, Practice, SourceTree
@@ -175,35 +174,33 @@ def check(
     from checker.grading import SourceTree
 
     key, exercise = _target(target)
-    with tempfile.TemporaryDirectory(prefix="prkit-check-") as scratch:
-        if exercise is not None:
-            source = materialize(exercise, Variant.PR, Path(scratch) / "pr")
-        elif tree_dir is not None:
-            if not tree_dir.is_dir():
-                raise UsageError(f"{tree_dir}: --tree must be a directory")
-            source = tree_dir
-        else:
-            source = None
-        tree = SourceTree.from_dir(source) if source else SourceTree()
-        if output == "jsonl":
-            _check_cohort(key, exercise, tree, reviews)
-            return
-        save = not no_save and len(reviews) == 1
-        grades = [_grade_one(key, exercise, review, tree, save=save) for review in reviews]
-        if output == "text":
-            from checker.report.text import render_text
+    if exercise is not None:
+        tree = SourceTree.from_files(tree_sources(exercise, Variant.PR))
+    elif tree_dir is not None:
+        if not tree_dir.is_dir():
+            raise UsageError(f"{tree_dir}: --tree must be a directory")
+        tree = SourceTree.from_dir(tree_dir)
+    else:
+        tree = SourceTree()
+    if output == "jsonl":
+        _check_cohort(key, exercise, tree, reviews)
+        return
+    save = not no_save and len(reviews) == 1
+    grades = [_grade_one(key, exercise, review, tree, save=save) for review in reviews]
+    if output == "text":
+        from checker.report.text import render_text
 
-            for grade in grades:
-                render_text(grade, tree, out)
-        elif output == "json":
-            from checker.report.json import render_json
+        for grade in grades:
+            render_text(grade, tree, out)
+    elif output == "json":
+        from checker.report.json import render_json
 
-            text = render_json(grades[0]) if len(grades) == 1 else _json_list(grades)
-            sys.stdout.write(text + "\n")
-        else:
-            from checker.report.markdown import render_markdown
+        text = render_json(grades[0]) if len(grades) == 1 else _json_list(grades)
+        sys.stdout.write(text + "\n")
+    else:
+        from checker.report.markdown import render_markdown
 
-            sys.stdout.write("\n\n".join(render_markdown(g, tree) for g in grades) + "\n")
+        sys.stdout.write("\n\n".join(render_markdown(g, tree) for g in grades) + "\n")
 
 
 def _check_cohort(
@@ -387,16 +384,15 @@ def validate(target: str | None) -> None:
     """Check exercises and answer keys for authoring mistakes."""
     from checker.validate import exercise_folders, validate_exercise, validate_key_file
 
-    with tempfile.TemporaryDirectory(prefix="prkit-validate-") as scratch:
-        if target is None:
-            results = [validate_exercise(f, Path(scratch)) for f in exercise_folders()]
-        elif (exercises_dir() / target / "exercise.toml").is_file():
-            results = [validate_exercise(exercises_dir() / target, Path(scratch))]
-        elif Path(target).is_file():
-            results = [validate_key_file(Path(target))]
-        else:
-            find_exercise(target)
-            return
+    if target is None:
+        results = [validate_exercise(folder) for folder in exercise_folders()]
+    elif (exercises_dir() / target / "exercise.toml").is_file():
+        results = [validate_exercise(exercises_dir() / target)]
+    elif Path(target).is_file():
+        results = [validate_key_file(Path(target))]
+    else:
+        find_exercise(target)  # raises: unknown exercise, with the known ones listed
+        return
     for result in results:
         if result.ok:
             out.print(f"[green]✓[/] {result.subject}: {result.summary}")

@@ -1,11 +1,10 @@
 """The PR as a unified diff against its base, like `git diff main...pr/SLUG`."""
 
 import difflib
-import tempfile
 from pathlib import Path
 
 from checker.exercise import Exercise
-from checker.trees import Variant, materialize, tree_files
+from checker.trees import Variant, tree_sources
 
 
 def _read(path: Path | None) -> list[str]:
@@ -17,9 +16,8 @@ def _read(path: Path | None) -> list[str]:
         return []
 
 
-def unified_diff(old_root: Path, new_root: Path) -> str:
-    """Unified diff of every file that differs between two trees."""
-    old, new = tree_files(old_root), tree_files(new_root)
+def unified_diff(old: dict[str, Path], new: dict[str, Path]) -> str:
+    """Unified diff of every file that differs between two trees (relative path -> file)."""
     chunks: list[str] = []
     for rel in sorted(set(old) | set(new)):
         before, after = _read(old.get(rel)), _read(new.get(rel))
@@ -38,7 +36,4 @@ def unified_diff(old_root: Path, new_root: Path) -> str:
 
 
 def exercise_diff(exercise: Exercise, old: Variant, new: Variant) -> str:
-    with tempfile.TemporaryDirectory(prefix="prkit-diff-") as scratch:
-        a = materialize(exercise, old, Path(scratch) / "a")
-        b = materialize(exercise, new, Path(scratch) / "b")
-        return unified_diff(a, b)
+    return unified_diff(tree_sources(exercise, old), tree_sources(exercise, new))

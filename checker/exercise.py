@@ -55,11 +55,25 @@ class Exercise:
         return self.solution / "proofs"
 
 
-def _require(data: dict[str, object], name: str, kind: type, source: Path) -> object:
+def _text(data: dict[str, object], name: str, source: Path) -> str:
     value = data.get(name)
-    if not isinstance(value, kind):
-        raise UsageError(f"{source}: field '{name}' must be a {kind.__name__}")
+    if not isinstance(value, str):
+        raise UsageError(f"{source}: field '{name}' must be a string")
     return value
+
+
+def _number(data: dict[str, object], name: str, source: Path) -> int:
+    value = data.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UsageError(f"{source}: field '{name}' must be a whole number")
+    return value
+
+
+def _texts(data: dict[str, object], name: str, source: Path, default: list[str]) -> tuple[str, ...]:
+    value = data.get(name, default)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise UsageError(f"{source}: field '{name}' must be a list of strings")
+    return tuple(value)
 
 
 def load_exercise_file(path: Path) -> Exercise:
@@ -68,20 +82,16 @@ def load_exercise_file(path: Path) -> Exercise:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise UsageError(f"{path}: cannot read exercise metadata: {exc}") from None
-    topics = _require(data, "topics", list, path)
-    deleted = data.get("deleted", [])
-    if not isinstance(deleted, list):
-        raise UsageError(f"{path}: field 'deleted' must be a list")
     return Exercise(
-        slug=str(_require(data, "slug", str, path)),
-        title=str(_require(data, "title", str, path)),
-        summary=str(_require(data, "summary", str, path)),
-        difficulty=int(str(_require(data, "difficulty", int, path))),
-        minutes=int(str(_require(data, "minutes", int, path))),
-        topics=tuple(str(t) for t in topics),  # type: ignore[attr-defined]
-        author=str(_require(data, "author", str, path)),
-        base=str(_require(data, "base", str, path)),
-        deleted=tuple(str(d) for d in deleted),
+        slug=_text(data, "slug", path),
+        title=_text(data, "title", path),
+        summary=_text(data, "summary", path),
+        difficulty=_number(data, "difficulty", path),
+        minutes=_number(data, "minutes", path),
+        topics=_texts(data, "topics", path, []),
+        author=_text(data, "author", path),
+        base=_text(data, "base", path),
+        deleted=_texts(data, "deleted", path, []),
     )
 
 

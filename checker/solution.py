@@ -2,13 +2,12 @@
 
 import difflib
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from checker.exercise import Exercise
 from checker.key import AnswerKey
-from checker.trees import Variant, materialize, tree_files
+from checker.trees import Variant, tree_sources
 
 HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 NEAR = 2  # a hunk this close to an issue's range is counted as fixing it
@@ -63,14 +62,13 @@ def _split_hunks(path: str, diff_lines: list[str], key: AnswerKey) -> list[Hunk]
 
 def solution_hunks(exercise: Exercise, key: AnswerKey) -> list[Hunk]:
     """Every hunk of the PR -> fixed diff, with the issue ids whose code it changes."""
-    with tempfile.TemporaryDirectory(prefix="prkit-solution-") as scratch:
-        pr = tree_files(materialize(exercise, Variant.PR, Path(scratch) / "pr"))
-        fixed = tree_files(materialize(exercise, Variant.FIXED, Path(scratch) / "fixed"))
-        hunks: list[Hunk] = []
-        for rel in sorted(set(pr) | set(fixed)):
-            before, after = _lines(pr.get(rel)), _lines(fixed.get(rel))
-            if before == after:
-                continue
-            diff = list(difflib.unified_diff(before, after, n=2))[2:]
-            hunks += _split_hunks(rel, diff, key)
-        return hunks
+    pr = tree_sources(exercise, Variant.PR)
+    fixed = tree_sources(exercise, Variant.FIXED)
+    hunks: list[Hunk] = []
+    for rel in sorted(set(pr) | set(fixed)):
+        before, after = _lines(pr.get(rel)), _lines(fixed.get(rel))
+        if before == after:
+            continue
+        diff = list(difflib.unified_diff(before, after, n=2))[2:]
+        hunks += _split_hunks(rel, diff, key)
+    return hunks

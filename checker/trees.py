@@ -1,4 +1,8 @@
-"""Build the source trees of an exercise: base, PR (base + files/) and fixed (PR + fixed/)."""
+"""The source trees of an exercise: base, PR (base + files/) and fixed (PR + fixed/).
+
+`tree_sources` layers the overlays in memory (relative path -> the file that wins);
+`materialize` writes that layering to a directory for whatever needs real files.
+"""
 
 import shutil
 from enum import StrEnum
@@ -6,7 +10,7 @@ from pathlib import Path
 
 from checker.exercise import Exercise
 
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache")
+SKIPPED_PARTS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"})
 
 
 class Variant(StrEnum):
@@ -15,34 +19,40 @@ class Variant(StrEnum):
     FIXED = "fixed"
 
 
-def _overlay(source: Path, dest: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, dest, dirs_exist_ok=True, ignore=IGNORED)
+def tree_files(root: Path) -> dict[str, Path]:
+    """Relative POSIX path -> file, for every file under ROOT (caches skipped)."""
+    if not root.is_dir():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): path
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        and path.suffix != ".pyc"
+        and not SKIPPED_PARTS.intersection(path.relative_to(root).parts)
+    }
+
+
+def _is_deleted(rel: str, deleted: tuple[str, ...]) -> bool:
+    return any(rel == d.strip("/") or rel.startswith(d.strip("/") + "/") for d in deleted)
+
+
+def tree_sources(exercise: Exercise, variant: Variant) -> dict[str, Path]:
+    """Relative path -> source file of the VARIANT tree of EXERCISE, without copying."""
+    files = tree_files(exercise.base_tree)
+    if variant is Variant.BASE:
+        return files
+    files = {rel: path for rel, path in files.items() if not _is_deleted(rel, exercise.deleted)}
+    files |= tree_files(exercise.pr_files)
+    if variant is Variant.FIXED:
+        files |= tree_files(exercise.fixed_files)
+    return dict(sorted(files.items()))
 
 
 def materialize(exercise: Exercise, variant: Variant, dest: Path) -> Path:
     """Write the VARIANT tree of EXERCISE into DEST (created) and return DEST."""
     dest.mkdir(parents=True, exist_ok=True)
-    _overlay(exercise.base_tree, dest)
-    if variant is Variant.BASE:
-        return dest
-    for deleted in exercise.deleted:
-        target = dest / deleted
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
-    _overlay(exercise.pr_files, dest)
-    if variant is Variant.FIXED:
-        _overlay(exercise.fixed_files, dest)
+    for rel, source in tree_sources(exercise, variant).items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
     return dest
-
-
-def tree_files(root: Path) -> dict[str, Path]:
-    """Relative POSIX path -> file, for every file under ROOT (caches skipped)."""
-    skip = {"__pycache__", ".pytest_cache", ".mypy_cache", ".git"}
-    return {
-        path.relative_to(root).as_posix(): path
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and not skip.intersection(path.relative_to(root).parts)
-    }

@@ -9,7 +9,7 @@ from checker.exercise import Exercise, load_exercise_file
 from checker.grading import SourceTree
 from checker.key import CATEGORIES, AnswerKey, Location, load_key
 from checker.paths import exercises_dir
-from checker.trees import Variant, materialize
+from checker.trees import Variant, tree_sources
 
 SERIOUS = ("blocker", "major")
 
@@ -112,7 +112,7 @@ def _check_key(exercise: Exercise, key: AnswerKey, tree: SourceTree, problems: l
             _check_location(f"decoy {decoy.id}", loc, tree, problems)
 
 
-def validate_exercise(folder: Path, scratch: Path) -> Validation:
+def validate_exercise(folder: Path) -> Validation:
     """Every authoring check for the exercise in FOLDER."""
     result = Validation(folder.name)
     try:
@@ -146,7 +146,7 @@ def validate_exercise(folder: Path, scratch: Path) -> Validation:
     except UsageError as exc:
         problems.append(str(exc))
         return result
-    tree = SourceTree.from_dir(materialize(exercise, Variant.PR, scratch / exercise.slug))
+    tree = SourceTree.from_files(tree_sources(exercise, Variant.PR))
     _check_key(exercise, key, tree, problems)
     serious = sum(i.severity in SERIOUS for i in key.issues)
     result.summary = (

@@ -30,7 +30,6 @@ class Vocabulary:
     """Every alternative of a key, indexed by its first word's prefixes and stem."""
 
     def __init__(self, alternatives: Iterable[str]) -> None:
-        self._prefix_lengths: set[int] = set()
         self._by_prefix: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         self._by_stem: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
         for alternative in sorted(set(alternatives)):
@@ -38,10 +37,9 @@ class Vocabulary:
             if not words:
                 continue
             self._by_prefix[words[0]].append((alternative, words))
-            self._prefix_lengths.add(len(words[0]))
             if len(words[0]) > 3:
                 self._by_stem[stem(words[0])].append((alternative, words))
-        self._lengths = sorted(self._prefix_lengths)
+        self._lengths = sorted({len(first) for first in self._by_prefix})
         self._memo: dict[str, tuple[frozenset[str], tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
     def _candidates(

@@ -74,15 +74,15 @@ def _missing(groups: Groups, evidence: ConceptEvidence) -> str:
 
 
 def _match(
-    key: AnswerKey,
     issue: Issue,
+    groups: Groups,
+    need: int,
     finding: Finding,
     said: list[Statement],
     found: list[Window],
     named: frozenset[str],
     tree: SourceTree,
 ) -> Match | None:
-    groups, need = _groups(issue, key)
     evidence = best_evidence(groups, found, named) if groups else None
     if evidence is None:
         return None
@@ -173,15 +173,17 @@ def grade_review(
     if not findings:
         notes.append("the review has no findings: every issue is missed")
     known = vocabulary(key)
+    concepts = {issue.id: _groups(issue, key) for issue in key.issues}
     screened = screen(findings, len(key.issues), pr_description)
     issue_results = [IssueResult(issue) for issue in key.issues]
+    by_id = {r.issue.id: r for r in issue_results}
     finding_results: list[FindingResult] = []
     for raw in findings:
         finding = _checked_location(raw, tree, notes)
         result = FindingResult(finding)
         finding_results.append(result)
         if finding.label == "praise":
-            result.label_praise = True
+            result.is_praise = True
             result.reasons.append("praise: not graded")
             continue
         if finding.index in screened.ignored:
@@ -191,7 +193,9 @@ def grade_review(
         found = windows(said, known)
         named = named_anywhere(found)
         matches = [
-            m for i in key.issues if (m := _match(key, i, finding, said, found, named, tree))
+            m
+            for issue in key.issues
+            if (m := _match(issue, *concepts[issue.id], finding, said, found, named, tree))
         ]
         if screened.sprayed:
             matches = [m for m in matches if m.status == "caught" and is_prose(m.evidence)]
@@ -202,7 +206,7 @@ def grade_review(
             # a located finding is about its location: drop what it names only in passing
             matches = [m for m in matches if m.status == "caught"]
         if not matches and finding.path is None and PRAISE.search(finding.body):
-            result.label_praise = True
+            result.is_praise = True
             result.reasons.append("praise: not graded")
             continue
         if sum(m.named for m in matches) >= SPRAY_LIMIT and finding.line is not None:
@@ -212,15 +216,14 @@ def grade_review(
                 "names many problems in one finding: credited only "
                 "for those at the lines it points at"
             )
-        if matches and not any(m.named for m in matches) and not PRAISE.search(finding.body):
-            # half-named neighbours lose to a decoy the finding names outright
-            named_decoys = [
-                d for d in key.decoys if d.concepts and _decoy_hit(d, finding, found, tree)
-            ]
-            if named_decoys:
-                matches = []
+        praising = bool(PRAISE.search(finding.body))
+        decoys: list[Decoy] = []
+        if not praising and not any(m.named for m in matches):
+            decoys = [d for d in key.decoys if _decoy_hit(d, finding, found, tree)]
+        if matches and any(d.concepts for d in decoys):
+            matches = []  # half-named neighbours lose to a decoy the finding names outright
         for match in matches:
-            next(r for r in issue_results if r.issue.id == match.issue_id).matches.append(match)
+            by_id[match.issue_id].matches.append(match)
             result.issues.append(match.issue_id)
             detail = "; ".join(match.reasons)
             gap = f" — {match.missing}" if match.missing else ""
@@ -228,15 +231,10 @@ def grade_review(
         if matches:
             result.status = "matched"
             continue
-        decoys = (
-            []
-            if PRAISE.search(finding.body)
-            else [d.id for d in key.decoys if _decoy_hit(d, finding, found, tree)]
-        )
         if decoys:
             result.status = "decoy"
-            result.decoys = decoys
-            result.reasons.append(f"false alarm on correct code ({', '.join(decoys)})")
+            result.decoys = [d.id for d in decoys]
+            result.reasons.append(f"false alarm on correct code ({', '.join(result.decoys)})")
         elif not result.flags:
             result.reasons.append("matches no issue in the key (it may still be a fair remark)")
     for issue_result in issue_results:

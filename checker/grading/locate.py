@@ -65,11 +65,20 @@ def _inline_refs(body: str, path: str | None) -> tuple[tuple[str | None, int, in
     return tuple(spans)
 
 
-def _inline_at(finding: Finding, location: Location) -> str | None:
+def _same_file(path: str | None, location: Location, tree: SourceTree) -> bool:
+    """Whether PATH, as a reviewer wrote it (maybe only its tail), is the location's file."""
+    if path is None:
+        return False
+    written = path.lstrip("/")
+    resolved = tree.resolve(written) or written
+    return resolved == location.path or location.path.endswith("/" + written)
+
+
+def _inline_at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
     if location.start is None or location.end is None:
         return None
     for path, start, end in _inline(finding):
-        if path is None or not (path == location.path or location.path.endswith("/" + path)):
+        if not _same_file(path, location, tree):
             continue
         if start <= location.end + LINE_SLACK and end >= location.start - LINE_SLACK:
             span = f"{location.start}-{location.end}"
@@ -78,11 +87,7 @@ def _inline_at(finding: Finding, location: Location) -> str | None:
 
 
 def _at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
-    if finding.path is None:
-        return None
-    resolved = tree.resolve(finding.path) or finding.path
-    same = resolved == location.path or location.path.endswith("/" + finding.path.lstrip("/"))
-    if not same:
+    if finding.path is None or not _same_file(finding.path, location, tree):
         return None
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
     if location.start is None or finding.line is None:
@@ -121,7 +126,7 @@ def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -
     if not locations:
         return Place("any", "the key gives no location")
     for location in locations:
-        detail = _at(finding, location, tree) or _inline_at(finding, location)
+        detail = _at(finding, location, tree) or _inline_at(finding, location, tree)
         if detail:
             return Place("at", detail)
     if finding.line is not None and finding.path is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from checker.key import AnswerKey, Issue
 from checker.review import Finding
+from checker.trees import tree_files
 
 # Severity weights for the severity-weighted recall (documented in the README).
 SEVERITY_WEIGHTS = {"blocker": 4.0, "major": 3.0, "minor": 2.0, "nit": 1.0}
@@ -22,15 +23,20 @@ class SourceTree:
     memo: dict[object, object] = field(default_factory=dict, repr=False)  # for callers' caches
 
     @classmethod
-    def from_dir(cls, root: Path) -> "SourceTree":
+    def from_files(cls, sources: dict[str, Path]) -> "SourceTree":
+        """The text files among SOURCES (relative path -> file); others are left out."""
         files: dict[str, list[str]] = {}
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                try:
-                    files[path.relative_to(root).as_posix()] = path.read_text("utf-8").splitlines()
-                except (UnicodeDecodeError, OSError):
-                    continue
+        for rel, path in sources.items():
+            try:
+                files[rel] = path.read_text("utf-8").splitlines()
+            except (UnicodeDecodeError, OSError):
+                continue
         return cls(files)
+
+    @classmethod
+    def from_dir(cls, root: Path) -> "SourceTree":
+        """The files under ROOT (version control and caches skipped)."""
+        return cls.from_files(tree_files(root))
 
     def resolve(self, path: str) -> str | None:
         """The tree's path for PATH as a reviewer wrote it (suffix matches allowed)."""
@@ -104,16 +110,12 @@ class FindingResult:
     decoys: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
-    label_praise: bool = False  # praise: listed, not graded
-
-    @property
-    def is_praise(self) -> bool:
-        return self.label_praise
+    is_praise: bool = False  # praise: listed, not graded
 
     @property
     def is_graded(self) -> bool:
         """Counted in precision: not praise, not a flagged finding that earned nothing."""
-        return not self.label_praise and not (self.flags and self.status != "matched")
+        return not self.is_praise and not (self.flags and self.status != "matched")
 
 
 @dataclass(frozen=True)
