@@ -18,6 +18,11 @@ locations stripped, each issue described by its title and the first sentence of 
 explanation; there a positive is an issue found at all, caught or partial, since a plain
 key cannot tell a wrong line from a right one). Wall time is measured with
 time.perf_counter around the grading of the whole corpus.
+
+Labels: two graders labelled every review independently (labels-first.toml,
+labels-second.toml) and a third settled each disagreement (adjudication.toml);
+labels.toml is the result. The agreement of each single grader with it is printed
+last, scored the same way, as a reference for what a careful human reaches.
 """
 
 import argparse
@@ -138,6 +143,26 @@ def report(title: str, rows: dict[str, Tally], show_decoys: bool) -> None:
         print(f"  {name:24} {p:9.3f} {r:7.3f} {f:6.3f}   {conf}{decoys}")
 
 
+def human_agreement(slugs: list[str]) -> None:
+    """Each single grader's labels scored against the consolidated ones, like the checker."""
+    print("\nsingle human graders against the consolidated labels (caught decisions)")
+    for grader in ("first", "second"):
+        tally = Tally()
+        for slug in slugs:
+            final = _labels(slug, "labels.toml")
+            own = {e["file"]: e for e in _labels(slug, f"labels-{grader}.toml")}
+            for entry in final:
+                for issue, label in entry["issues"].items():
+                    tally.add(label, own[entry["file"]]["issues"][issue], ("caught",))
+        p, r, f = tally.scores()
+        print(f"  {grader + ' grader':24} {p:9.3f} {r:7.3f} {f:6.3f}")
+
+
+def _labels(slug: str, name: str) -> list[dict[str, object]]:
+    data = tomllib.loads((DATA / slug / name).read_text(encoding="utf-8"))
+    return list(data["review"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="list tune-split disagreements")
@@ -176,6 +201,7 @@ def main() -> int:
         )
         if args.errors:
             print("\n".join(f"    {e}" for e in errors))
+    human_agreement(slugs)
     return 1 if failed else 0
 
 

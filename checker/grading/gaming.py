@@ -76,6 +76,6 @@ def screen(findings: Sequence[Finding], issue_count: int, pr_description: str | 
         result.sprayed = True
         result.flags.append(
             f"{len(findings)} findings for a PR with {issue_count} known issues: a spray, so "
-            "only plain statements earn credit and nothing earns partial credit"
+            "only plain statements at the right lines earn credit, and nothing earns partial credit"
         )
     return result

@@ -1,14 +1,36 @@
-"""Concepts for issues that come without any: derived from the title's content words.
+"""Matching for issues described only in prose: a plain key without concepts.
 
-Each content word of the title becomes a concept group, widened with synonyms common in
-code review. An issue is identified when enough of those groups are named in one statement.
+Each issue's description becomes a bag of terms: stems, with the words reviewers use
+interchangeably folded into one term, each weighted by how rare it is among the key's
+issues. A statement of a finding scores the weight of the description's terms it names,
+plus, at a lower rate, those of the code at the lines the finding cites, divided by the
+square root of the description's total weight (long descriptions need more evidence, but
+not proportionally more). The finding's first sentence, usually its title, counts in
+every statement. A statement identifies an issue when it scores at least `THRESHOLD`
+and at least `RIVAL` times the best score any issue gets from the same finding, so a
+finding about one problem does not also catch its neighbours through shared words.
 """
 
+import itertools
 import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from checker.grading.text import STOPWORDS, stem, tokens
+from checker.grading.text import STOPWORDS, Statement, stem, tokens
 
-# Groups of words reviewers use interchangeably; each word maps to its whole group.
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[_.][A-Za-z0-9]+)+\b|\b[a-z]+[A-Z]\w*\b")
+_CODE = re.compile(r"`[^`\n]*`|" + _IDENTIFIER.pattern)  # code spans and code names
+
+THRESHOLD = 1.4  # weight a statement must name, over the square root of the description's
+RIVAL = 0.4  # another issue counts too when it scores at least this share of the best
+CODE_RATE = 0.5  # a term found only in the cited code counts at this rate
+PART_RATE = 0.5  # a word a description has only inside code names weighs this much
+MIN_OWN_SHARE = 0.5  # the finding's own words must carry this share of the threshold
+CATALOGUE = 4  # a statement describing this many issues at once is a list, not a finding
+UNRELATED_ISSUES = 15  # rarity is reckoned as if the key had this many more, unrelated issues
+
+# Groups of words reviewers use interchangeably; each word stands for its whole group.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     (
         "concurren",
@@ -63,58 +85,154 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("real api", "real service", "network", "internet", "live api", "paid request"),
 )
 
-_BY_STEM: dict[str, tuple[str, ...]] = {}
-for _group in SYNONYM_GROUPS:
-    for _word in _group:
-        for _token in tokens(_word)[:1]:
-            _BY_STEM.setdefault(stem(_token), ())
-            _BY_STEM[stem(_token)] = tuple(dict.fromkeys(_BY_STEM[stem(_token)] + _group))
-
-
 # Words of code-review prose that say nothing about which problem is meant.
 FILLER = frozenset(
     """code function method line lines file issue problem bug pr value data make makes way
     need needs new one two first thing things get gets set sets call calls called result
     results instead also even every still whole""".split()
 )
-DISTINCTIVE_TERMS = 6  # the most telling words of a description become its concepts
 
 
-def _terms(text: str) -> list[str]:
-    """Content words of TEXT in order, one per stem."""
-    seen: set[str] = set()
-    words: list[str] = []
-    for word in tokens(text):
-        if word in STOPWORDS or word in FILLER or len(word) < 3 or stem(word) in seen:
+def _fold() -> tuple[dict[str, str], tuple[tuple[tuple[str, ...], str], ...]]:
+    """One-word synonyms by stem, and multi-word ones as token runs: both -> group term."""
+    words: dict[str, str] = {}
+    phrases: list[tuple[tuple[str, ...], str]] = []
+    for group in SYNONYM_GROUPS:
+        term = f"~{group[0]}"
+        for alternative in group:
+            parts = tuple(tokens(alternative))
+            if len(parts) == 1:
+                words.setdefault(stem(parts[0]), term)
+            elif parts:
+                phrases.append((parts, term))
+    return words, tuple(phrases)
+
+
+_SYNONYM_OF, _PHRASES = _fold()
+
+
+def terms(text: str) -> dict[str, str]:
+    """The content terms of TEXT, each with the first word that expressed it."""
+    words = tokens(text)
+    found: dict[str, str] = {}
+    for i, word in enumerate(words):
+        for phrase, term in _PHRASES:
+            if tuple(words[i : i + len(phrase)]) == phrase:
+                found.setdefault(term, " ".join(phrase))
+        if word in STOPWORDS or word in FILLER or len(word) < 3:
             continue
-        seen.add(stem(word))
-        words.append(word)
-    return words
+        root = stem(word)
+        found.setdefault(_SYNONYM_OF.get(root, root), word)
+    for name in _IDENTIFIER.findall(text):
+        found.setdefault(f"`{name.lower()}", name)
+    return found
 
 
-def derived_concepts(texts: dict[str, str]) -> dict[str, tuple[tuple[tuple[str, ...], ...], int]]:
-    """Concept groups for issues described only in prose: id -> (groups, how many needed).
-
-    Each issue keeps its most distinctive words — rare among the key's other issues,
-    earliest first on ties — each widened with synonyms common in code review; one
-    statement must name about half of them.
-    """
-    terms = {issue: _terms(text) for issue, text in texts.items()}
-    frequency: dict[str, int] = {}
-    for words in terms.values():
-        for word in words:
-            frequency[stem(word)] = frequency.get(stem(word), 0) + 1
-    total = len(texts)
-    derived: dict[str, tuple[tuple[tuple[str, ...], ...], int]] = {}
-    for issue, words in terms.items():
-        rarity = {w: math.log((total + 1) / (frequency[stem(w)] + 0.5)) for w in words}
-        chosen = sorted(words, key=lambda w: (-rarity[w], words.index(w)))[:DISTINCTIVE_TERMS]
-        chosen.sort(key=words.index)
-        groups = tuple(tuple(dict.fromkeys((w, *_BY_STEM.get(stem(w), ())))) for w in chosen)
-        derived[issue] = (groups, needed(len(groups)))
-    return derived
+def _in_identifiers(text: str) -> set[str]:
+    """Terms that TEXT has only inside code names (MISTRAL_API_KEY: mistral, api, key)."""
+    inside = set(terms(" ".join(_IDENTIFIER.findall(text))))
+    outside = set(terms(_IDENTIFIER.sub(" ", text)))
+    return {t for t in inside - outside if not t.startswith("`")}
 
 
-def needed(groups: int) -> int:
-    """How many derived groups one statement must name to identify the issue."""
-    return groups if groups <= 2 else max(2, math.ceil(groups * 0.3))
+@dataclass(frozen=True)
+class TermEvidence:
+    """How strongly one statement of a finding describes an issue, and by which words."""
+
+    score: float
+    words: tuple[str, ...]  # the finding's own words that matched the description
+    code_words: tuple[str, ...]  # matched only in the code the finding cites
+    window: str
+
+
+class Descriptions:
+    """The prose descriptions of a key's issues, weighted for matching findings."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._terms = {issue: set(terms(text)) for issue, text in texts.items()}
+        frequency: dict[str, int] = {}
+        for found in self._terms.values():
+            for term in found:
+                frequency[term] = frequency.get(term, 0) + 1
+        total = len(texts) + UNRELATED_ISSUES
+        rarity = {t: math.log((total + 1) / (n + 0.5)) for t, n in frequency.items()}
+        self._weights = {
+            issue: {
+                t: rarity[t] * (PART_RATE if t in parts else 1.0)
+                for t in found
+                for parts in [_in_identifiers(texts[issue])]
+            }
+            for issue, found in self._terms.items()
+        }
+        self._norm = {
+            issue: math.sqrt(sum(weights.values())) or 1.0
+            for issue, weights in self._weights.items()
+        }
+
+    def _evidence(
+        self, issue: str, window: tuple[str, dict[str, str]], code: dict[str, str]
+    ) -> TermEvidence | None:
+        """How well one window describes ISSUE (None: its own words say too little)."""
+        text, said = window
+        wanted = self._terms[issue]
+        own = wanted.intersection(said)
+        if not own:
+            return None
+        weight_of = self._weights[issue].__getitem__
+        own_score = sum(map(weight_of, own)) / self._norm[issue]
+        if own_score < MIN_OWN_SHARE * THRESHOLD:
+            return None
+        extra = wanted.intersection(code).difference(own)
+        score = own_score + CODE_RATE * sum(map(weight_of, extra)) / self._norm[issue]
+        words = tuple(said[t] for t in sorted(own, key=weight_of, reverse=True))
+        shown = tuple(code[t] for t in sorted(extra, key=weight_of, reverse=True))
+        return TermEvidence(round(score, 3), words, shown, text)
+
+    def matches(
+        self, said: list[Statement], code_lines: Iterable[str], *, prose_only: bool = False
+    ) -> "Described":
+        """The issues one finding identifies, strongest first.
+
+        PROSE_ONLY (for sprays): only words written as prose count, not code names in
+        the text nor the code at the cited lines.
+        """
+        prose = [s for s in said if not s.is_keyword_list]
+        if not prose:
+            return Described([], 0)
+        read = (lambda t: terms(_CODE.sub(" ", t))) if prose_only else terms
+        singles = [(s.text, read(s.text)) for s in prose]
+        title = singles[0][1]
+        windows = [(text, {**found, **title}) for text, found in [*singles, *_pairs(singles)]]
+        code = {} if prose_only else terms("\n".join(code_lines))
+        table = {issue: [self._evidence(issue, w, code) for w in windows] for issue in self._terms}
+        catalogues = {
+            k
+            for k in range(len(windows))
+            if sum(_strong(row[k]) for row in table.values()) >= CATALOGUE
+        }
+        best: list[tuple[str, TermEvidence]] = []
+        for issue, row in table.items():
+            found = [e for k, e in enumerate(row) if e is not None and k not in catalogues]
+            if found:
+                best.append((issue, max(found, key=lambda e: e.score)))
+        top = max((e.score for _, e in best), default=0.0)
+        kept = [(i, e) for i, e in best if e.score >= THRESHOLD and e.score >= RIVAL * top]
+        return Described(sorted(kept, key=lambda pair: -pair[1].score), len(catalogues))
+
+
+@dataclass(frozen=True)
+class Described:
+    """What one finding describes: (issue id, evidence) pairs, and catalogue windows skipped."""
+
+    matches: list[tuple[str, TermEvidence]]
+    catalogues: int
+
+
+def _strong(evidence: TermEvidence | None) -> bool:
+    return evidence is not None and evidence.score >= THRESHOLD
+
+
+def _pairs(
+    singles: list[tuple[str, dict[str, str]]],
+) -> list[tuple[str, dict[str, str]]]:
+    return [(f"{a} {b}", {**fb, **fa}) for (a, fa), (b, fb) in itertools.pairwise(singles)]

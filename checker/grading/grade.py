@@ -15,7 +15,7 @@ from checker.grading.concepts import (
     windows,
 )
 from checker.grading.gaming import is_prose, screen
-from checker.grading.generic import derived_concepts
+from checker.grading.generic import Descriptions, TermEvidence
 from checker.grading.locate import place
 from checker.grading.model import (
     SEVERITY_WEIGHTS,
@@ -31,31 +31,28 @@ from checker.grading.text import PRAISE, Statement, statements
 from checker.key import AnswerKey, Decoy, Issue
 from checker.review import Finding
 
+CODE_LINES = 6  # lines of cited code read after the cited line, at most
 SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
 
+def _described(issue: Issue) -> str:
+    texts = (issue.title, issue.description, issue.explanation)
+    return " ".join(dict.fromkeys(t for t in texts if t))
+
+
 @lru_cache(maxsize=16)
-def _derived(key: AnswerKey) -> dict[str, tuple[Groups, int]]:
-    """Concepts for the key's issues that come without any, from their descriptions."""
-    texts = {
-        i.id: " ".join(dict.fromkeys((i.title, i.description, i.explanation)))
-        for i in key.issues
-        if not i.concepts
-    }
-    return derived_concepts(texts) if texts else {}
-
-
-def _groups(issue: Issue, key: AnswerKey) -> tuple[Groups, int]:
-    if issue.concepts:
-        return issue.concepts, len(issue.concepts)
-    return _derived(key)[issue.id]
+def descriptions(key: AnswerKey) -> Descriptions | None:
+    """The prose of every issue, for matching the issues that come without concepts."""
+    if all(issue.concepts for issue in key.issues):
+        return None
+    return Descriptions({issue.id: _described(issue) for issue in key.issues})
 
 
 @lru_cache(maxsize=16)
 def vocabulary(key: AnswerKey) -> Vocabulary:
     """Every alternative the key's issues and decoys use, indexed once per key."""
-    words = [a for i in key.issues for g in _groups(i, key)[0] for a in g]
+    words = [a for i in key.issues for g in i.concepts for a in g]
     words += [a for d in key.decoys for g in d.concepts for a in g]
     return Vocabulary(words)
 
@@ -76,18 +73,17 @@ def _missing(groups: Groups, evidence: ConceptEvidence) -> str:
 def _match(
     issue: Issue,
     groups: Groups,
-    need: int,
     finding: Finding,
     said: list[Statement],
     found: list[Window],
     named: frozenset[str],
     tree: SourceTree,
 ) -> Match | None:
-    evidence = best_evidence(groups, found, named) if groups else None
+    evidence = best_evidence(groups, found, named)
     if evidence is None:
         return None
     spot = place(finding, issue.locations, tree)
-    if evidence.count >= need:
+    if evidence.complete:
         if spot.points_at or spot.kind == "none":
             reason = spot.detail if spot.kind != "none" else "no location, but the problem is named"
             return Match(
@@ -96,6 +92,7 @@ def _match(
                 "caught",
                 (_named(evidence), reason),
                 evidence=evidence.window,
+                forgiven=spot.kind == "named",
             )
         return Match(
             issue.id, finding.index, "partial", (_named(evidence),), f"wrong place: {spot.detail}"
@@ -111,6 +108,35 @@ def _match(
             named=False,
         )
     return None
+
+
+def _match_described(
+    issue: Issue, evidence: TermEvidence, finding: Finding, tree: SourceTree
+) -> Match:
+    """A match for an issue known only by its description (a plain key)."""
+    spot = place(finding, issue.locations, tree)
+    named = f"describes it ({', '.join(repr(w) for w in evidence.words[:6])})"
+    if evidence.code_words:
+        named += f"; the code it cites has {', '.join(repr(w) for w in evidence.code_words[:3])}"
+    if spot.points_at or spot.kind == "none":
+        reason = spot.detail if spot.kind not in ("none", "any") else "the key gives no location"
+        return Match(
+            issue.id,
+            finding.index,
+            "caught",
+            (named, reason),
+            evidence=evidence.window,
+            forgiven=spot.kind == "named",
+        )
+    return Match(issue.id, finding.index, "partial", (named,), f"wrong place: {spot.detail}")
+
+
+def _cited_code(finding: Finding, tree: SourceTree) -> list[str]:
+    path = tree.resolve(finding.path) if finding.path else None
+    if path is None or finding.line is None:
+        return []
+    last = min(finding.end_line or finding.line, finding.line + CODE_LINES)
+    return [text for _, text in tree.excerpt(path, finding.line, last)]
 
 
 def _decoy_hit(decoy: Decoy, finding: Finding, found: list[Window], tree: SourceTree) -> bool:
@@ -173,7 +199,8 @@ def grade_review(
     if not findings:
         notes.append("the review has no findings: every issue is missed")
     known = vocabulary(key)
-    concepts = {issue.id: _groups(issue, key) for issue in key.issues}
+    described = descriptions(key)
+    by_issue = {issue.id: issue for issue in key.issues}
     screened = screen(findings, len(key.issues), pr_description)
     issue_results = [IssueResult(issue) for issue in key.issues]
     by_id = {r.issue.id: r for r in issue_results}
@@ -195,10 +222,30 @@ def grade_review(
         matches = [
             m
             for issue in key.issues
-            if (m := _match(issue, *concepts[issue.id], finding, said, found, named, tree))
+            if issue.concepts
+            and (m := _match(issue, issue.concepts, finding, said, found, named, tree))
         ]
+        if described is not None:
+            description = described.matches(
+                said, _cited_code(finding, tree), prose_only=screened.sprayed
+            )
+            matches += [
+                _match_described(by_issue[issue_id], evidence, finding, tree)
+                for issue_id, evidence in description.matches
+                if not by_issue[issue_id].concepts
+            ]
+            if description.catalogues:
+                result.flags.append(
+                    "describes many problems in one sentence: a catalogue, not a finding; "
+                    "that sentence earns nothing"
+                )
         if screened.sprayed:
-            matches = [m for m in matches if m.status == "caught" and is_prose(m.evidence)]
+            # a spray must also stand at the right lines: no forgiving a wrong one
+            matches = [
+                m
+                for m in matches
+                if m.status == "caught" and is_prose(m.evidence) and not m.forgiven
+            ]
         if any(m.named for m in matches):
             # a finding about one problem is not also a vague attempt at its neighbours
             matches = [m for m in matches if m.named]

@@ -27,8 +27,10 @@ class Place:
     """Where a finding stands relative to some code.
 
     kind: "at" (its location is on or near the code), "reference" (it names code found
-    there), "elsewhere" (its location is somewhere else), "none" (it gives no location
-    and names nothing there), "any" (the key gives no location to compare with).
+    there and gives no line), "named" (it cites a line elsewhere but names code found
+    there), "elsewhere" (its location is somewhere else and it names nothing there),
+    "none" (it gives no location and names nothing there), "any" (the key gives no
+    location to compare with).
     """
 
     kind: str
@@ -36,7 +38,7 @@ class Place:
 
     @property
     def points_at(self) -> bool:
-        return self.kind in ("at", "reference", "any")
+        return self.kind in ("at", "reference", "named", "any")
 
 
 _INLINE = re.compile(
@@ -121,6 +123,13 @@ def _compute_names_near(location: Location, tree: SourceTree) -> set[str]:
     return {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
 
 
+def _as_written(named: list[str], mentioned: frozenset[str]) -> str:
+    """NAMED as the finding wrote them: `time.sleep` rather than `sleep` and `time`."""
+    whole = {m for m in mentioned if any(part in named for part in m.split("."))}
+    widest = [n for n in whole if not any(n != o and n in o.split(".") for o in whole)]
+    return ", ".join(f"`{n}`" for n in sorted(widest, key=lambda n: (-len(n), n))[:3])
+
+
 def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -> Place:
     """The best way FINDING points at any of LOCATIONS."""
     if not locations:
@@ -129,18 +138,18 @@ def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -
         detail = _at(finding, location, tree) or _inline_at(finding, location, tree)
         if detail:
             return Place("at", detail)
-    if finding.line is not None and finding.path is not None:
-        # an explicit line elsewhere is not rescued by naming the right code
-        first = locations[0]
-        span = f":{first.start}-{first.end}" if first.start else ""
-        where = f"{finding.path}:{finding.line}"
-        return Place("elsewhere", f"{where} is not where the issue is ({first.path}{span})")
     mentioned = identifiers(finding.body)
     for location in locations:
         named = sorted(mentioned & _names_near(location, tree))
         if named:
-            shown = ", ".join(f"`{n}`" for n in named[:3])
-            return Place("reference", f"names {shown}, code of the issue")
+            shown = _as_written(named, mentioned)
+            if finding.path is None:
+                return Place("reference", f"names {shown}, code of the issue")
+            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+            return Place(
+                "named",
+                f"{where} is not at the issue's lines, but it names {shown}, code of the issue",
+            )
     if finding.path is not None:
         where = f"{finding.path}:{finding.line}" if finding.line else finding.path
         first = locations[0]

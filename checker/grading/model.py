@@ -81,6 +81,7 @@ class Match:
     named: bool = True  # the finding names the whole problem (False: only part of it)
     evidence: str = ""  # the statement that named it
     strength: float = 0.0  # share of the concept groups the statement named
+    forgiven: bool = False  # its cited line is elsewhere; it points by naming the code
 
 
 @dataclass

@@ -218,9 +218,12 @@ def test_plain_key_without_concepts_uses_the_title() -> None:
     assert miss.issues[0].status == "missed"
 
 
-def test_a_cited_line_elsewhere_is_not_rescued_by_naming_the_code() -> None:
+def test_a_wrong_line_is_forgiven_when_the_finding_names_the_code() -> None:
+    # DESIGN §7: an unambiguous reference such as the code's name points at the issue
     result = grade(finding("`time.sleep` blocks the event loop here.", "app/batch.py", 19))
-    assert status(result, "blocking-sleep") == "partial"
+    assert status(result, "blocking-sleep") == "caught"
+    reasons = " ".join(result.findings[0].reasons)
+    assert "app/batch.py:19 is not at the issue's lines, but it names `time.sleep`" in reasons
 
 
 def test_a_finding_that_names_one_problem_is_not_a_vague_attempt_at_its_neighbours() -> None:

@@ -1,0 +1,88 @@
+"""Plain keys: issues known only by a sentence of prose, matched by weighted term overlap."""
+
+from pathlib import Path
+
+from checker.grading import SourceTree, grade_review
+from checker.key import AnswerKey, Issue
+from checker.review import Finding
+
+KEY = AnswerKey(
+    Path("interviewer.toml"),
+    (
+        Issue(
+            id="unbounded",
+            severity="blocker",
+            title="All requests are sent at once: the semaphore is created inside each call",
+        ),
+        Issue(
+            id="blocking-sleep",
+            severity="major",
+            title="time.sleep in the retry loop blocks the event loop",
+        ),
+        Issue(
+            id="key-leak",
+            severity="blocker",
+            title="The API key is written into the JSON report",
+        ),
+        Issue(
+            id="no-timeout",
+            severity="minor",
+            title="Requests to the help centre have no timeout",
+        ),
+    ),
+)
+TREE = SourceTree({"app/batch.py": ["import time", "", "time.sleep(2)", "x = 1"]})
+
+
+def finding(body: str, path: str | None = None, line: int | None = None) -> Finding:
+    return Finding(0, body, path, line, line, None, None, (), 1, "")
+
+
+def statuses(*findings: Finding) -> dict[str, str]:
+    result = grade_review(KEY, list(findings), TREE)
+    return {r.issue.id: r.status for r in result.issues}
+
+
+def test_a_paraphrase_of_the_description_catches_the_issue() -> None:
+    found = statuses(finding("Calling time.sleep inside the retry loop freezes the event loop."))
+    assert found["blocking-sleep"] == "caught"
+    assert found["unbounded"] == "missed"
+
+
+def test_the_report_names_the_words_that_matched() -> None:
+    result = grade_review(KEY, [finding("The report JSON contains the API key in clear.")], TREE)
+    reasons = " ".join(result.findings[0].reasons)
+    assert "caught key-leak: describes it (" in reasons and "'report'" in reasons
+
+
+def test_one_finding_does_not_catch_a_neighbour_through_a_shared_word() -> None:
+    # "requests" is in two descriptions; the finding is plainly about the timeout
+    found = statuses(finding("Requests to the help centre never time out and can hang forever."))
+    assert found["no-timeout"] == "caught"
+    assert found["unbounded"] == "missed"
+
+
+def test_a_sentence_describing_every_issue_at_once_earns_nothing() -> None:
+    catalogue = (
+        "All requests are sent at once because the semaphore is created inside each call, "
+        "time.sleep in the retry loop blocks the event loop, the API key is written into the "
+        "JSON report and requests to the help centre have no timeout."
+    )
+    result = grade_review(KEY, [finding(catalogue)], TREE)
+    assert {r.status for r in result.issues} == {"missed"}
+    assert any("catalogue" in flag for flag in result.findings[0].flags)
+
+
+def test_the_code_at_the_cited_line_adds_evidence_but_does_not_replace_it() -> None:
+    # line 3 is `time.sleep(2)`: the cited code completes a terse remark...
+    assert statuses(finding("This blocks the loop."))["blocking-sleep"] == "missed"
+    cited = statuses(finding("This blocks the loop.", "app/batch.py", 3))
+    assert cited["blocking-sleep"] == "caught"
+    # ...but a remark that says nothing is not rescued by the code it points at
+    assert statuses(finding("This looks wrong.", "app/batch.py", 3))["blocking-sleep"] == "missed"
+
+
+def test_a_small_key_is_graded_as_well_as_a_long_one() -> None:
+    one = AnswerKey(Path("k.toml"), (KEY.issues[3],))
+    result = grade_review(one, [finding("No timeout on the help centre requests.")], TREE)
+    assert result.issues[0].status == "caught"
