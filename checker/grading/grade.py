@@ -32,6 +32,7 @@ from checker.key import AnswerKey, Decoy, Issue
 from checker.review import Finding
 
 CODE_LINES = 6  # lines of cited code read after the cited line, at most
+CONFIRMING_SCORE = 2.0  # description score that completes a half-named located finding
 SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
@@ -42,10 +43,8 @@ def _described(issue: Issue) -> str:
 
 
 @lru_cache(maxsize=16)
-def descriptions(key: AnswerKey) -> Descriptions | None:
-    """The prose of every issue, for matching the issues that come without concepts."""
-    if all(issue.concepts for issue in key.issues):
-        return None
+def descriptions(key: AnswerKey) -> Descriptions:
+    """The prose of every issue: it matches issues without concepts, and backs up the rest."""
     return Descriptions({issue.id: _described(issue) for issue in key.issues})
 
 
@@ -131,6 +130,27 @@ def _match_described(
     return Match(issue.id, finding.index, "partial", (named,), f"wrong place: {spot.detail}")
 
 
+def _confirmed(match: Match, evidence: TermEvidence | None) -> Match:
+    """A half-named finding at the issue's lines is caught if it describes the rest.
+
+    The finding uses some of the key's concept words, stands at the issue's lines, and
+    its own words describe the issue's explanation strongly (`CONFIRMING_SCORE`).
+    """
+    if match.status != "partial" or match.named or evidence is None:
+        return match
+    if evidence.score < CONFIRMING_SCORE:
+        return match
+    words = ", ".join(repr(w) for w in evidence.words[:6])
+    return dataclasses.replace(
+        match,
+        status="caught",
+        named=True,
+        reasons=(f"describes it in its own words ({words})", *match.reasons),
+        missing="",
+        evidence=evidence.window,
+    )
+
+
 def _cited_code(finding: Finding, tree: SourceTree) -> list[str]:
     path = tree.resolve(finding.path) if finding.path else None
     if path is None or finding.line is None:
@@ -201,6 +221,7 @@ def grade_review(
     known = vocabulary(key)
     described = descriptions(key)
     by_issue = {issue.id: issue for issue in key.issues}
+    plain_issues = not all(issue.concepts for issue in key.issues)
     screened = screen(findings, len(key.issues), pr_description)
     issue_results = [IssueResult(issue) for issue in key.issues]
     by_id = {r.issue.id: r for r in issue_results}
@@ -225,20 +246,21 @@ def grade_review(
             if issue.concepts
             and (m := _match(issue, issue.concepts, finding, said, found, named, tree))
         ]
-        if described is not None:
-            description = described.matches(
-                said, _cited_code(finding, tree), prose_only=screened.sprayed
+        description = described.matches(
+            said, _cited_code(finding, tree), prose_only=screened.sprayed
+        )
+        in_own_words = dict(description.matches)
+        matches = [_confirmed(m, in_own_words.get(m.issue_id)) for m in matches]
+        matches += [
+            _match_described(by_issue[issue_id], evidence, finding, tree)
+            for issue_id, evidence in description.matches
+            if not by_issue[issue_id].concepts
+        ]
+        if description.catalogues and plain_issues:
+            result.flags.append(
+                "describes many problems in one sentence: a catalogue, not a finding; "
+                "that sentence earns nothing"
             )
-            matches += [
-                _match_described(by_issue[issue_id], evidence, finding, tree)
-                for issue_id, evidence in description.matches
-                if not by_issue[issue_id].concepts
-            ]
-            if description.catalogues:
-                result.flags.append(
-                    "describes many problems in one sentence: a catalogue, not a finding; "
-                    "that sentence earns nothing"
-                )
         if screened.sprayed:
             # a spray must also stand at the right lines: no forgiving a wrong one
             matches = [

@@ -1,10 +1,12 @@
-"""Plain keys: issues known only by a sentence of prose, matched by weighted term overlap."""
+"""Matching by description: plain keys, and half-named findings described in other words."""
 
 from pathlib import Path
 
+from checker.exercise import find_exercise
 from checker.grading import SourceTree, grade_review
-from checker.key import AnswerKey, Issue
-from checker.review import Finding
+from checker.key import AnswerKey, Issue, load_key
+from checker.review import Finding, parse_review_text
+from checker.trees import Variant, materialize
 
 KEY = AnswerKey(
     Path("interviewer.toml"),
@@ -86,3 +88,24 @@ def test_a_small_key_is_graded_as_well_as_a_long_one() -> None:
     one = AnswerKey(Path("k.toml"), (KEY.issues[3],))
     result = grade_review(one, [finding("No timeout on the help centre requests.")], TREE)
     assert result.issues[0].status == "caught"
+
+
+def test_a_half_named_finding_at_the_lines_is_caught_when_it_describes_the_rest(
+    tmp_path: Path,
+) -> None:
+    exercise = find_exercise("batching")
+    tree = SourceTree.from_dir(materialize(exercise, Variant.PR, tmp_path / "pr"))
+    key = load_key(exercise.key_file)
+
+    def semaphore(review: str) -> tuple[str, str]:
+        result = grade_review(key, parse_review_text(review).findings, tree)
+        return result.issues[0].status, " ".join(result.findings[0].reasons)
+
+    status, why = semaphore(
+        "- helpdesk/backlog.py:55: The cap set by HELPDESK_MAX_CONCURRENCY does nothing here: "
+        "the object is built anew for every ticket, so no ticket ever waits for another and "
+        "all 187 stale tickets go out in one burst.\n"
+    )
+    assert status == "caught" and "describes it in its own words" in why
+    status, why = semaphore("- helpdesk/backlog.py:55: HELPDESK_MAX_CONCURRENCY looks odd here.\n")
+    assert status == "partial" and "only half named" in why
