@@ -14,6 +14,7 @@ finding about one problem does not also catch its neighbours through shared word
 import itertools
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -93,10 +94,10 @@ FILLER = frozenset(
 )
 
 
-def _fold() -> tuple[dict[str, str], tuple[tuple[tuple[str, ...], str], ...]]:
-    """One-word synonyms by stem, and multi-word ones as token runs: both -> group term."""
+def _fold() -> tuple[dict[str, str], dict[str, list[tuple[tuple[str, ...], str]]]]:
+    """One-word synonyms by stem, and multi-word ones by first word: both -> group term."""
     words: dict[str, str] = {}
-    phrases: list[tuple[tuple[str, ...], str]] = []
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for group in SYNONYM_GROUPS:
         term = f"~{group[0]}"
         for alternative in group:
@@ -104,8 +105,8 @@ def _fold() -> tuple[dict[str, str], tuple[tuple[tuple[str, ...], str], ...]]:
             if len(parts) == 1:
                 words.setdefault(stem(parts[0]), term)
             elif parts:
-                phrases.append((parts, term))
-    return words, tuple(phrases)
+                phrases.setdefault(parts[0], []).append((parts, term))
+    return words, phrases
 
 
 _SYNONYM_OF, _PHRASES = _fold()
@@ -116,7 +117,7 @@ def terms(text: str) -> dict[str, str]:
     words = tokens(text)
     found: dict[str, str] = {}
     for i, word in enumerate(words):
-        for phrase, term in _PHRASES:
+        for phrase, term in _PHRASES.get(word, ()):
             if tuple(words[i : i + len(phrase)]) == phrase:
                 found.setdefault(term, " ".join(phrase))
         if word in STOPWORDS or word in FILLER or len(word) < 3:
@@ -156,34 +157,51 @@ class Descriptions:
                 frequency[term] = frequency.get(term, 0) + 1
         total = len(texts) + UNRELATED_ISSUES
         rarity = {t: math.log((total + 1) / (n + 0.5)) for t, n in frequency.items()}
-        self._weights = {
-            issue: {
-                t: rarity[t] * (PART_RATE if t in parts else 1.0)
-                for t in found
-                for parts in [_in_identifiers(texts[issue])]
+        self._weights: dict[str, dict[str, float]] = {}
+        for issue, found in self._terms.items():
+            parts = _in_identifiers(texts[issue])
+            self._weights[issue] = {
+                t: rarity[t] * (PART_RATE if t in parts else 1.0) for t in found
             }
-            for issue, found in self._terms.items()
-        }
+        self._postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for issue, weights in self._weights.items():
+            for term, weight in weights.items():
+                self._postings[term].append((issue, weight))
         self._norm = {
             issue: math.sqrt(sum(weights.values())) or 1.0
             for issue, weights in self._weights.items()
         }
 
+    def _scores(
+        self, said: dict[str, str], code: dict[str, str], in_code: dict[str, float]
+    ) -> dict[str, float]:
+        """How well words SAID (and the cited CODE, at a lower rate) describe each issue.
+
+        IN_CODE is the weight per issue of CODE's terms; issues whose own words say too
+        little are left out.
+        """
+        own: dict[str, float] = defaultdict(float)
+        shared: dict[str, float] = defaultdict(float)
+        for term in said:
+            for issue, weight in self._postings.get(term, ()):
+                own[issue] += weight
+                if term in code:
+                    shared[issue] += weight
+        scores = {}
+        for issue, weight in own.items():
+            norm = self._norm[issue]
+            if weight / norm >= MIN_OWN_SHARE * THRESHOLD:
+                extra = in_code.get(issue, 0.0) - shared[issue]
+                scores[issue] = (weight + CODE_RATE * extra) / norm
+        return scores
+
     def _evidence(
-        self, issue: str, window: tuple[str, dict[str, str]], code: dict[str, str]
-    ) -> TermEvidence | None:
-        """How well one window describes ISSUE (None: its own words say too little)."""
+        self, issue: str, window: tuple[str, dict[str, str]], code: dict[str, str], score: float
+    ) -> TermEvidence:
         text, said = window
-        wanted = self._terms[issue]
-        own = wanted.intersection(said)
-        if not own:
-            return None
         weight_of = self._weights[issue].__getitem__
-        own_score = sum(map(weight_of, own)) / self._norm[issue]
-        if own_score < MIN_OWN_SHARE * THRESHOLD:
-            return None
-        extra = wanted.intersection(code).difference(own)
-        score = own_score + CODE_RATE * sum(map(weight_of, extra)) / self._norm[issue]
+        own = self._terms[issue].intersection(said)
+        extra = self._terms[issue].intersection(code).difference(own)
         words = tuple(said[t] for t in sorted(own, key=weight_of, reverse=True))
         shown = tuple(code[t] for t in sorted(extra, key=weight_of, reverse=True))
         return TermEvidence(round(score, 3), words, shown, text)
@@ -204,19 +222,29 @@ class Descriptions:
         title = singles[0][1]
         windows = [(text, {**found, **title}) for text, found in [*singles, *_pairs(singles)]]
         code = {} if prose_only else terms("\n".join(code_lines))
-        table = {issue: [self._evidence(issue, w, code) for w in windows] for issue in self._terms}
+        in_code: dict[str, float] = defaultdict(float)
+        for term in code:
+            for issue, weight in self._postings.get(term, ()):
+                in_code[issue] += weight
+        scores = [self._scores(found, code, in_code) for _, found in windows]
         catalogues = {
             k
-            for k in range(len(windows))
-            if sum(_strong(row[k]) for row in table.values()) >= CATALOGUE
+            for k, row in enumerate(scores)
+            if sum(v >= THRESHOLD for v in row.values()) >= CATALOGUE
         }
-        best: list[tuple[str, TermEvidence]] = []
-        for issue, row in table.items():
-            found = [e for k, e in enumerate(row) if e is not None and k not in catalogues]
-            if found:
-                best.append((issue, max(found, key=lambda e: e.score)))
-        top = max((e.score for _, e in best), default=0.0)
-        kept = [(i, e) for i, e in best if e.score >= THRESHOLD and e.score >= RIVAL * top]
+        best: dict[str, tuple[float, int]] = {}
+        for k, row in enumerate(scores):
+            if k in catalogues:
+                continue
+            for issue, score in row.items():
+                if score > best.get(issue, (0.0, 0))[0]:
+                    best[issue] = (score, k)
+        top = max((score for score, _ in best.values()), default=0.0)
+        kept = [
+            (issue, self._evidence(issue, windows[k], code, score))
+            for issue, (score, k) in best.items()
+            if score >= THRESHOLD and score >= RIVAL * top
+        ]
         return Described(sorted(kept, key=lambda pair: -pair[1].score), len(catalogues))
 
 
@@ -226,10 +254,6 @@ class Described:
 
     matches: list[tuple[str, TermEvidence]]
     catalogues: int
-
-
-def _strong(evidence: TermEvidence | None) -> bool:
-    return evidence is not None and evidence.score >= THRESHOLD
 
 
 def _pairs(
