@@ -11,6 +11,7 @@ from checker.grading.text import identifiers
 from checker.key import Location
 from checker.review import Finding
 
+MIN_QUOTE = 8  # a quoted expression this long can point at its code unambiguously
 LINE_SLACK = 3  # a location this many lines outside an issue's range still points at it
 _NOT_DISTINCTIVE = {n.lower() for n in (*keyword.kwlist, *dir(builtins))} | {
     "self",
@@ -20,6 +21,7 @@ _NOT_DISTINCTIVE = {n.lower() for n in (*keyword.kwlist, *dir(builtins))} | {
     "def",
 }
 _CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,34 @@ def _compute_names_near(location: Location, tree: SourceTree) -> set[str]:
     return {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
 
 
+def _quoted_at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
+    """A code expression the finding quotes that stands at LOCATION and nowhere else in its file."""
+    path = tree.resolve(location.path)
+    if path is None or location.start is None or location.end is None:
+        return None
+    for span in _CODE_SPAN.findall(finding.body):
+        quoted = " ".join(span.split())
+        if len(quoted) < MIN_QUOTE or _CODE_NAME.fullmatch(quoted):
+            continue  # a bare name is matched by name, with the care that needs
+        lines = [
+            n for n, text in enumerate(tree.files[path], 1) if quoted in " ".join(text.split())
+        ]
+        if lines and all(
+            location.start - LINE_SLACK <= n <= location.end + LINE_SLACK for n in lines
+        ):
+            return quoted
+    return None
+
+
+def _names_at_citation(finding: Finding, tree: SourceTree) -> frozenset[str]:
+    """Code names on the lines a finding cites: naming them points there, not elsewhere."""
+    path = tree.resolve(finding.path) if finding.path else None
+    if path is None or finding.line is None:
+        return frozenset()
+    lines = tree.excerpt(path, finding.line, finding.end_line or finding.line)
+    return frozenset(name for _, line in lines for name in _CODE_NAME.findall(line))
+
+
 def _as_written(named: list[str], mentioned: frozenset[str]) -> str:
     """NAMED as the finding wrote them: `time.sleep` rather than `sleep` and `time`."""
     whole = {m for m in mentioned if any(part in named for part in m.split("."))}
@@ -138,7 +168,15 @@ def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -
         detail = _at(finding, location, tree) or _inline_at(finding, location, tree)
         if detail:
             return Place("at", detail)
-    mentioned = identifiers(finding.body)
+    for location in locations:
+        quoted = _quoted_at(finding, location, tree)
+        if quoted and finding.path is None:
+            return Place("reference", f"quotes `{quoted}`, code of the issue")
+        if quoted:
+            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+            detail = f"{where} is not at the issue's lines, but it quotes `{quoted}` from there"
+            return Place("named", detail)
+    mentioned = identifiers(finding.body) - _names_at_citation(finding, tree)
     for location in locations:
         named = sorted(mentioned & _names_near(location, tree))
         if named:

@@ -223,7 +223,19 @@ def test_a_wrong_line_is_forgiven_when_the_finding_names_the_code() -> None:
     result = grade(finding("`time.sleep` blocks the event loop here.", "app/batch.py", 19))
     assert status(result, "blocking-sleep") == "caught"
     reasons = " ".join(result.findings[0].reasons)
-    assert "app/batch.py:19 is not at the issue's lines, but it names `time.sleep`" in reasons
+    assert "app/batch.py:19 is not at the issue's lines" in reasons and "`time.sleep`" in reasons
+
+
+def test_a_wrong_line_is_forgiven_when_the_finding_quotes_the_expression() -> None:
+    # `for attempt in range(3)` is only on line 11 (the retry loop around line 15)
+    quoted = finding(
+        "`for attempt in range(3)`: the sleep inside it blocks the event loop.",
+        "app/batch.py",
+        2,
+    )
+    assert status(grade(quoted), "blocking-sleep") == "caught"
+    unquoted = finding("The sleep inside the loop blocks the event loop.", "app/batch.py", 2)
+    assert status(grade(unquoted), "blocking-sleep") == "partial"
 
 
 def test_a_finding_that_names_one_problem_is_not_a_vague_attempt_at_its_neighbours() -> None:
