@@ -3,6 +3,7 @@
 import builtins
 import keyword
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,6 +14,8 @@ from checker.review import Finding
 
 MIN_QUOTE = 8  # a quoted expression this long can point at its code unambiguously
 LINE_SLACK = 3  # a location this many lines outside an issue's range still points at it
+_BUILTIN_NAMES = frozenset(n for n in dir(builtins) if len(n) >= 8)  # RuntimeError, isinstance
+RARE_BUILTIN_LINES = 2  # a builtin name on this few lines of a file points at them
 _NOT_DISTINCTIVE = {n.lower() for n in (*keyword.kwlist, *dir(builtins))} | {
     "self",
     "cls",
@@ -119,10 +122,15 @@ def _compute_names_near(location: Location, tree: SourceTree) -> set[str]:
     if path is None or location.start is None or location.end is None:
         return set()
     names: set[str] = set()
-    for _, line in tree.excerpt(path, location.start, location.end):
+    lines = [line for _, line in tree.excerpt(path, location.start, location.end)]
+    for line in lines:
         names.update(_CODE_NAME.findall(line))
+    counts = Counter(n for line in tree.files[path] for n in set(_CODE_NAME.findall(line)))
+    rare = {n for n in names if counts[n] <= RARE_BUILTIN_LINES}
+    names = {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
+    names.update(_BUILTIN_NAMES & rare)  # builtins that are rare in this file
     names.update(tree.enclosing_functions(path, location.start))
-    return {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
+    return names
 
 
 def _quoted_at(finding: Finding, location: Location, tree: SourceTree) -> str | None:
