@@ -16,6 +16,7 @@ MIN_QUOTE = 8  # a quoted expression this long can point at its code unambiguous
 LINE_SLACK = 3  # a location this many lines outside an issue's range still points at it
 _BUILTIN_NAMES = frozenset(n for n in dir(builtins) if len(n) >= 8)  # RuntimeError, isinstance
 RARE_BUILTIN_LINES = 2  # a builtin name on this few lines of a file points at them
+COMMON_NAME_LINES = 8  # a name on more lines of its file than this points nowhere in particular
 _NOT_DISTINCTIVE = {n.lower() for n in (*keyword.kwlist, *dir(builtins))} | {
     "self",
     "cls",
@@ -127,7 +128,11 @@ def _compute_names_near(location: Location, tree: SourceTree) -> set[str]:
         names.update(_CODE_NAME.findall(line))
     counts = Counter(n for line in tree.files[path] for n in set(_CODE_NAME.findall(line)))
     rare = {n for n in names if counts[n] <= RARE_BUILTIN_LINES}
-    names = {n for n in names if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE}
+    names = {
+        n
+        for n in names
+        if len(n) >= 4 and n.lower() not in _NOT_DISTINCTIVE and counts[n] <= COMMON_NAME_LINES
+    }
     names.update(_BUILTIN_NAMES & rare)  # builtins that are rare in this file
     names.update(tree.enclosing_functions(path, location.start))
     return names
