@@ -92,6 +92,7 @@ def _match(
                 (_named(evidence), reason),
                 evidence=evidence.window,
                 forgiven=spot.kind == "named",
+                unplaced=spot.kind == "none",
             )
         return Match(
             issue.id, finding.index, "partial", (_named(evidence),), f"wrong place: {spot.detail}"
@@ -148,6 +149,23 @@ def _confirmed(match: Match, evidence: TermEvidence | None) -> Match:
         reasons=(f"describes it in its own words ({words})", *match.reasons),
         missing="",
         evidence=evidence.window,
+    )
+
+
+def _placed(match: Match, in_own_words: dict[str, TermEvidence]) -> Match:
+    """A finding that points nowhere is caught only if its description agrees.
+
+    With no location and no code name of the issue, the key's words alone could come
+    from a remark about something else (a review's opening, a neighbouring problem);
+    the finding's description must also single the issue out (generic.py).
+    """
+    if not match.unplaced or match.issue_id in in_own_words:
+        return match
+    return dataclasses.replace(
+        match,
+        status="partial",
+        missing="it names the problem but not where it is: cite the file and line, or name "
+        "the code",
     )
 
 
@@ -251,6 +269,7 @@ def grade_review(
         )
         in_own_words = dict(description.matches)
         matches = [_confirmed(m, in_own_words.get(m.issue_id)) for m in matches]
+        matches = [_placed(m, in_own_words) for m in matches]
         matches += [
             _match_described(by_issue[issue_id], evidence, finding, tree)
             for issue_id, evidence in description.matches

@@ -82,6 +82,7 @@ class Match:
     evidence: str = ""  # the statement that named it
     strength: float = 0.0  # share of the concept groups the statement named
     forgiven: bool = False  # its cited line is elsewhere; it points by naming the code
+    unplaced: bool = False  # it gives no location and names none of the code
 
 
 @dataclass

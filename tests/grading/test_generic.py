@@ -109,3 +109,21 @@ def test_a_half_named_finding_at_the_lines_is_caught_when_it_describes_the_rest(
     assert status == "caught" and "describes it in its own words" in why
     status, why = semaphore("- helpdesk/backlog.py:55: HELPDESK_MAX_CONCURRENCY looks odd here.\n")
     assert status == "partial" and "only half named" in why
+
+
+def test_a_finding_that_points_nowhere_needs_its_description_to_agree(tmp_path: Path) -> None:
+    exercise = find_exercise("rag-wrapper")
+    tree = SourceTree.from_dir(materialize(exercise, Variant.PR, tmp_path / "pr"))
+    key = load_key(exercise.key_file)
+
+    def verdict(review: str, issue: str) -> str:
+        result = grade_review(key, parse_review_text(review).findings, tree)
+        return next(r.status for r in result.issues if r.issue.id == issue)
+
+    opening = "In general the code reads well, though the tests don't cover much of it.\n"
+    assert verdict(opening, "tests-check-too-little") == "partial"
+    described = (
+        "The unit tests only check chunk lengths and two cosine values: nothing exercises "
+        "retrieval or answering, and no test notices that the tail of an article is lost.\n"
+    )
+    assert verdict(described, "tests-check-too-little") == "caught"
