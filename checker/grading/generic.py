@@ -1,4 +1,5 @@
-"""Matching for issues described only in prose: a plain key without concepts.
+"""Matching by description: the only matcher for issues without concepts (plain keys),
+and a second opinion for those with (grade.py).
 
 Each issue's description becomes a bag of terms: stems, with the words reviewers use
 interchangeably folded into one term, each weighted by how rare it is among the key's
@@ -8,7 +9,9 @@ square root of the description's total weight (long descriptions need more evide
 not proportionally more). The finding's first sentence, usually its title, counts in
 every statement. A statement identifies an issue when it scores at least `THRESHOLD`
 and at least `RIVAL` times the best score any issue gets from the same finding, so a
-finding about one problem does not also catch its neighbours through shared words.
+finding about one problem does not also catch its neighbours through shared words; a
+statement that reaches the threshold for `CATALOGUE` issues at once is a list and counts
+for none.
 """
 
 import itertools
