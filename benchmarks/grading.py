@@ -11,7 +11,8 @@ Held-out split: a review is held out when the SHA-1 of "<exercise>/<file>" is di
 by 3. The rule was fixed before any result was seen; tuning looks only at the other
 reviews (`--errors` lists their disagreements, never the held-out ones). Fresh split:
 reviews marked `fresh = true` in labels.toml were written and labelled after the grader
-was tuned, and scored once; they are never tuned on either.
+was tuned and are scored, never tuned on. Once scored, a round is marked `round = N`
+(its one-time score noted in labels.toml) and joins the tune/held-out split.
 
 Printed: for each exercise and overall, precision, recall and F1 of the "caught"
 decisions (an issue labelled caught is a positive), the confusion between caught,
