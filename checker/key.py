@@ -4,6 +4,7 @@ Only `id`, `severity` and `title` (or `description`) are required, so that a pla
 list written by an interviewer loads too; locations, concepts, hints and proofs are optional.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +145,7 @@ def _issue(entry: dict[str, Any], where: str) -> Issue:
     return Issue(
         id=issue_id.strip(),
         severity=severity,
-        title=title or description.split(".")[0],
+        title=title or _first_sentence(description),
         category=str(category) if category else None,
         description=description,
         explanation=_text(entry, "explanation", where),
@@ -198,3 +199,8 @@ def load_key(path: Path) -> AnswerKey:
             raise UsageError(f"{path}: id '{item_id}' is used twice")
         seen.add(item_id)
     return AnswerKey(source=path, issues=issues, decoys=decoys)
+
+
+def _first_sentence(text: str) -> str:
+    """TEXT up to its first full stop that ends a sentence (not the dot of `time.sleep`)."""
+    return re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0].rstrip(".")

@@ -62,6 +62,11 @@ def test_plain_issue_list_loads_with_title_from_description(tmp_path: Path) -> N
     assert key.issue("bad-name").proof_is_static
 
 
+def test_a_title_taken_from_a_description_keeps_dotted_code_names(tmp_path: Path) -> None:
+    text = '[[issue]]\nid = "s"\nseverity = "major"\ndescription = "time.sleep blocks. More."\n'
+    assert load_key(write(tmp_path, text)).issue("s").title == "time.sleep blocks"
+
+
 def test_full_issue_loads_locations_concepts_and_decoys(tmp_path: Path) -> None:
     key = load_key(write(tmp_path, FULL))
     issue = key.issue("unbounded-gather")

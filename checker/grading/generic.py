@@ -205,8 +205,8 @@ class Descriptions:
         weight_of = self._weights[issue].__getitem__
         own = self._terms[issue].intersection(said)
         extra = self._terms[issue].intersection(code).difference(own)
-        words = tuple(said[t] for t in sorted(own, key=weight_of, reverse=True))
-        shown = tuple(code[t] for t in sorted(extra, key=weight_of, reverse=True))
+        words = _distinct(said[t] for t in sorted(own, key=weight_of, reverse=True))
+        shown = _distinct(code[t] for t in sorted(extra, key=weight_of, reverse=True))
         return TermEvidence(round(score, 3), words, shown, text)
 
     def matches(
@@ -257,6 +257,17 @@ class Described:
 
     matches: list[tuple[str, TermEvidence]]
     catalogues: int
+
+
+def _distinct(words: Iterable[str]) -> tuple[str, ...]:
+    """WORDS without those that are only part of another ('api' beside 'api key')."""
+    listed = list(dict.fromkeys(words))
+    parts = [set(re.split(r"[\W_]+", w.lower())) for w in listed]
+    return tuple(
+        w
+        for w, own in zip(listed, parts, strict=True)
+        if not any(w.lower() in other and len(other) > 1 for other in parts if other is not own)
+    )
 
 
 def _pairs(
