@@ -169,6 +169,39 @@ def _placed(match: Match, in_own_words: dict[str, TermEvidence]) -> Match:
     )
 
 
+def _needs_description(match: Match) -> bool:
+    """Whether the description matcher can change MATCH (see _confirmed and _placed)."""
+    return match.unplaced or (match.status == "partial" and not match.named)
+
+
+def _with_descriptions(
+    matches: list[Match],
+    described: Descriptions,
+    by_issue: dict[str, Issue],
+    finding: Finding,
+    said: list[Statement],
+    tree: SourceTree,
+    sprayed: bool,
+    result: FindingResult,
+    plain_issues: bool,
+) -> list[Match]:
+    """MATCHES after the description matcher's opinion, plus issues known only by prose."""
+    description = described.matches(said, _cited_code(finding, tree), prose_only=sprayed)
+    in_own_words = dict(description.matches)
+    matches = [_placed(_confirmed(m, in_own_words.get(m.issue_id)), in_own_words) for m in matches]
+    matches += [
+        _match_described(by_issue[issue_id], evidence, finding, tree)
+        for issue_id, evidence in description.matches
+        if not by_issue[issue_id].concepts
+    ]
+    if description.catalogues and plain_issues:
+        result.flags.append(
+            "describes many problems in one sentence: a catalogue, not a finding; "
+            "that sentence earns nothing"
+        )
+    return matches
+
+
 def _cited_code(finding: Finding, tree: SourceTree) -> list[str]:
     path = tree.resolve(finding.path) if finding.path else None
     if path is None or finding.line is None:
@@ -264,21 +297,17 @@ def grade_review(
             if issue.concepts
             and (m := _match(issue, issue.concepts, finding, said, found, named, tree))
         ]
-        description = described.matches(
-            said, _cited_code(finding, tree), prose_only=screened.sprayed
-        )
-        in_own_words = dict(description.matches)
-        matches = [_confirmed(m, in_own_words.get(m.issue_id)) for m in matches]
-        matches = [_placed(m, in_own_words) for m in matches]
-        matches += [
-            _match_described(by_issue[issue_id], evidence, finding, tree)
-            for issue_id, evidence in description.matches
-            if not by_issue[issue_id].concepts
-        ]
-        if description.catalogues and plain_issues:
-            result.flags.append(
-                "describes many problems in one sentence: a catalogue, not a finding; "
-                "that sentence earns nothing"
+        if plain_issues or any(_needs_description(m) for m in matches):
+            matches = _with_descriptions(
+                matches,
+                described,
+                by_issue,
+                finding,
+                said,
+                tree,
+                screened.sprayed,
+                result,
+                plain_issues,
             )
         if screened.sprayed:
             # a spray must also stand at the right lines: no forgiving a wrong one

@@ -147,14 +147,22 @@ def _quoted_at(finding: Finding, location: Location, tree: SourceTree) -> str | 
         quoted = " ".join(span.split())
         if len(quoted) < MIN_QUOTE or _CODE_NAME.fullmatch(quoted):
             continue  # a bare name is matched by name, with the care that needs
-        lines = [
-            n for n, text in enumerate(tree.files[path], 1) if quoted in " ".join(text.split())
-        ]
+        lines = _lines_quoting(quoted, path, tree)
         if lines and all(
             location.start - LINE_SLACK <= n <= location.end + LINE_SLACK for n in lines
         ):
             return quoted
     return None
+
+
+def _lines_quoting(quoted: str, path: str, tree: SourceTree) -> list[int]:
+    """Lines of PATH that contain QUOTED, whitespace aside (cached per tree)."""
+    cached = tree.memo.get(("quoted", path, quoted))
+    if isinstance(cached, list):
+        return cached
+    found = [n for n, text in enumerate(tree.files[path], 1) if quoted in " ".join(text.split())]
+    tree.memo[("quoted", path, quoted)] = found
+    return found
 
 
 def _names_at_citation(finding: Finding, tree: SourceTree) -> frozenset[str]:
