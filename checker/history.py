@@ -1,9 +1,10 @@
 """Your practice history, in SQLite under the user's data directory.
 
 Stores attempts (every `prkit check` of a kit exercise), review starts (for the timer)
-and hints taken. PRKIT_DATA_DIR overrides the location. Each write is one short
-transaction in WAL mode with a busy timeout, so concurrent runs neither lose nor
-corrupt records; a damaged file is reported, never overwritten.
+and hints taken. PRKIT_DATA_DIR overrides the location. Each use is one short IMMEDIATE
+transaction in WAL mode with a busy timeout, so concurrent runs queue instead of losing
+or corrupting records; a database held too long is reported as busy, a damaged file as
+damaged, and neither is ever overwritten.
 """
 
 import json
@@ -87,30 +88,78 @@ def database_path() -> Path:
     return folder / "history.sqlite3"
 
 
+BUSY_SECONDS = 30  # how long a run waits for another one holding the database
+
+
 @contextmanager
 def _database() -> Iterator[sqlite3.Connection]:
+    """One connection, one IMMEDIATE transaction: writers queue instead of failing.
+
+    A deferred transaction that reads and then writes cannot wait for the lock (SQLite
+    reports "database is locked" at once), so every transaction takes the write lock up
+    front and waits up to BUSY_SECONDS for it.
+    """
     path = database_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, timeout=30)
+        connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     except OSError as exc:
         raise UsageError(f"{path}: cannot open the progress database ({exc.strerror})") from None
     except sqlite3.Error as exc:
         raise UsageError(f"{path}: cannot open the progress database ({exc})") from None
     try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.executescript(SCHEMA)
+        _prepare(connection)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise UsageError(
+                f"{path}: the progress database is busy (another prkit is using it); try again"
+            ) from None
+        raise _damaged(path, exc) from None
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        connection.close()
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """WAL mode and the tables, created once; switching to WAL is retried while busy."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                connection.execute(statement)
         columns = {row[1] for row in connection.execute("PRAGMA table_info(attempts)")}
         if "review_hash" not in columns:  # a database from before re-checks were merged
             connection.execute("ALTER TABLE attempts ADD COLUMN review_hash TEXT")
-        with connection:
-            yield connection
-    except sqlite3.DatabaseError as exc:
-        raise UsageError(
-            f"{path}: the progress database is damaged ({exc}); move it away to start afresh"
-        ) from None
-    finally:
-        connection.close()
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _damaged(path: Path, exc: sqlite3.Error) -> UsageError:
+    return UsageError(
+        f"{path}: the progress database is damaged ({exc}); move it away to start afresh"
+    )
 
 
 def record_attempt(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from checker import history
+from checker.errors import UsageError
 from checker.history import database_path
 
 Run = Callable[..., tuple[int, str, str]]  # the `prkit` fixture of conftest.py
@@ -125,6 +127,24 @@ def test_concurrent_writers_lose_no_records() -> None:
         assert db.execute("SELECT COUNT(*) FROM hints").fetchone()[0] == 160
         assert db.execute("SELECT COUNT(DISTINCT issue) FROM hints").fetchone()[0] == 160
         assert db.execute("SELECT COUNT(*) FROM starts").fetchone()[0] == 160
+
+
+def test_a_database_held_by_another_run_is_reported_busy_not_damaged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    history.record_hint("batching", 1, None)  # create the database
+    monkeypatch.setattr(history, "BUSY_SECONDS", 0.2)
+    holder = sqlite3.connect(database_path(), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(UsageError, match="busy") as caught:
+            history.record_hint("batching", 1, None)
+        assert "damaged" not in str(caught.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    history.record_hint("batching", 1, None)
+    assert len(history.hints_taken("batching")) == 2
 
 
 def test_solution_ties_hunks_to_issues(prkit: Run, monkeypatch: pytest.MonkeyPatch) -> None:
