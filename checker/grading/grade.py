@@ -16,7 +16,7 @@ from checker.grading.concepts import (
 )
 from checker.grading.gaming import is_prose, screen
 from checker.grading.generic import Descriptions, TermEvidence
-from checker.grading.locate import place
+from checker.grading.locate import code_at, place
 from checker.grading.model import (
     SEVERITY_WEIGHTS,
     STATUS_CREDIT,
@@ -27,7 +27,7 @@ from checker.grading.model import (
     Score,
     SourceTree,
 )
-from checker.grading.text import PRAISE, Statement, statements
+from checker.grading.text import PRAISE, Statement, statements, tokens
 from checker.key import AnswerKey, Decoy, Issue
 from checker.review import Finding
 
@@ -69,6 +69,37 @@ def _missing(groups: Groups, evidence: ConceptEvidence) -> str:
     return f"the problem is only half named: it says {named} but nothing like {wanted}"
 
 
+def _completion(groups: Groups, evidence: ConceptEvidence, code: str) -> str:
+    """Why the code a half-named finding points at completes it ("" if it does not).
+
+    A finding at `time.sleep(...)` that says "this freezes the whole program" need not
+    also say "sleep": the line it points at does. Only one missing concept can come from
+    the code, and the finding's words must still describe the issue (see _completed).
+    """
+    missing = [g for g, m in zip(groups, evidence.matched, strict=True) if m is None]
+    if len(missing) != 1 or not code:
+        return ""
+    in_code = Vocabulary(missing[0]).found(tuple(tokens(code)))
+    word = next((a for a in missing[0] if a in in_code), None)
+    if word is None:
+        return ""
+    said = ", ".join(f"'{m}'" for m in evidence.matched if m is not None)
+    return f"names the problem in its own words ({said}) at code that has '{word}'"
+
+
+def _completed(match: Match) -> Match:
+    """A half-named finding is caught when the code it points at names the rest."""
+    if match.status != "partial" or match.named or not match.completion:
+        return match
+    return dataclasses.replace(
+        match,
+        status="caught",
+        named=True,
+        reasons=(match.completion, *match.reasons),
+        missing="",
+    )
+
+
 def _match(
     issue: Issue,
     groups: Groups,
@@ -106,6 +137,8 @@ def _match(
             (spot.detail,),
             _missing(groups, evidence),
             named=False,
+            evidence=evidence.window,
+            completion=_completion(groups, evidence, code_at(finding, issue.locations, tree)),
         )
     return None
 
@@ -189,6 +222,9 @@ def _with_descriptions(
     description = described.matches(said, _cited_code(finding, tree), prose_only=sprayed)
     in_own_words = dict(description.matches)
     matches = [_placed(_confirmed(m, in_own_words.get(m.issue_id)), in_own_words) for m in matches]
+    if not any(m.named for m in matches):
+        # half-named at the issue's lines, the rest in the code it points at, and described
+        matches = [_completed(m) if m.issue_id in in_own_words else m for m in matches]
     matches += [
         _match_described(by_issue[issue_id], evidence, finding, tree)
         for issue_id, evidence in description.matches

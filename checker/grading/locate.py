@@ -181,6 +181,19 @@ def _as_written(named: list[str], mentioned: frozenset[str]) -> str:
     return ", ".join(f"`{n}`" for n in sorted(widest, key=lambda n: (-len(n), n))[:3])
 
 
+def code_at(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -> str:
+    """The path and code of the LOCATIONS that FINDING stands at ("" if none)."""
+    parts: list[str] = []
+    for location in locations:
+        path = tree.resolve(location.path)
+        if path is None or location.start is None or location.end is None:
+            continue
+        if _at(finding, location, tree) or _inline_at(finding, location, tree):
+            parts.append(location.path)
+            parts += [line for _, line in tree.excerpt(path, location.start, location.end)]
+    return "\n".join(parts)
+
+
 def place(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -> Place:
     """The best way FINDING points at any of LOCATIONS."""
     if not locations:

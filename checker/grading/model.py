@@ -83,6 +83,7 @@ class Match:
     strength: float = 0.0  # share of the concept groups the statement named
     forgiven: bool = False  # its cited line is elsewhere; it points by naming the code
     unplaced: bool = False  # it gives no location and names none of the code
+    completion: str = ""  # why the code a half-named finding cites names what it leaves out
 
 
 @dataclass

@@ -272,3 +272,19 @@ def test_any_of_a_findings_line_ranges_can_point_at_the_issue() -> None:
     )
     result = grade_review(KEY, [spread], TREE)
     assert status(result, "blocking-sleep") == "caught"
+
+
+def test_the_code_a_finding_points_at_can_say_what_its_words_leave_out() -> None:
+    body = "While one ticket waits to be retried, this blocks every other ticket from progressing."
+    at_the_sleep = grade(finding(body, "app/batch.py", 15))
+    assert status(at_the_sleep, "blocking-sleep") == "caught"
+    assert "at code that has 'time.sleep'" in at_the_sleep.findings[0].reasons[0]
+    elsewhere = grade(finding(body, "app/batch.py", 7))
+    assert status(elsewhere, "blocking-sleep") != "caught"
+
+
+def test_the_code_pointed_at_does_not_complete_a_vague_remark() -> None:
+    result = grade(
+        finding("This retry wait looks fragile to me, worth another look.", "app/batch.py", 15)
+    )
+    assert all(r.status != "caught" for r in result.issues)
