@@ -182,15 +182,26 @@ def _as_written(named: list[str], mentioned: frozenset[str]) -> str:
 
 
 def code_at(finding: Finding, locations: tuple[Location, ...], tree: SourceTree) -> str:
-    """The path and code of the LOCATIONS that FINDING stands at ("" if none)."""
+    """The path and the lines of code FINDING cites where it stands at LOCATIONS ("" if none).
+
+    Only the lines the finding itself cites count, and only those within `LINE_SLACK` of
+    a location: a finding one line above an issue is not pointing at the issue's code.
+    """
+    spans = [(path, first, last) for path, first, last in _inline(finding)]
+    if finding.path is not None and finding.line is not None:
+        spans.append((finding.path, finding.line, finding.end_line or finding.line))
+        spans += [(finding.path, first, last) for first, last in finding.more_lines]
     parts: list[str] = []
     for location in locations:
-        path = tree.resolve(location.path)
-        if path is None or location.start is None or location.end is None:
+        resolved = tree.resolve(location.path)
+        if resolved is None or location.start is None or location.end is None:
             continue
-        if _at(finding, location, tree) or _inline_at(finding, location, tree):
-            parts.append(location.path)
-            parts += [line for _, line in tree.excerpt(path, location.start, location.end)]
+        for path, first, last in spans:
+            low = max(first, location.start - LINE_SLACK)
+            high = min(last, location.end + LINE_SLACK)
+            if low <= high and _same_file(path, location, tree):
+                parts.append(location.path)
+                parts += [line for _, line in tree.excerpt(resolved, low, high)]
     return "\n".join(parts)
 
 
