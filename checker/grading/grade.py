@@ -33,6 +33,7 @@ from checker.review import Finding
 
 CODE_LINES = 6  # lines of cited code read after the cited line, at most
 CONFIRMING_SCORE = 2.0  # description score that completes a half-named located finding
+NEIGHBOUR_SHARE = 0.8  # ... and its share of the score of an issue the finding names outright
 SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
@@ -164,15 +165,16 @@ def _match_described(
     return Match(issue.id, finding.index, "partial", (named,), f"wrong place: {spot.detail}")
 
 
-def _confirmed(match: Match, evidence: TermEvidence | None) -> Match:
+def _confirmed(match: Match, evidence: TermEvidence | None, bar: float) -> Match:
     """A half-named finding at the issue's lines is caught if it describes the rest.
 
     The finding uses some of the key's concept words, stands at the issue's lines, and
-    its own words describe the issue's explanation strongly (`CONFIRMING_SCORE`).
+    its own words describe the issue's explanation strongly (`CONFIRMING_SCORE`), and at
+    least BAR (see NEIGHBOUR_SHARE).
     """
     if match.status != "partial" or match.named or evidence is None:
         return match
-    if evidence.score < CONFIRMING_SCORE:
+    if evidence.score < max(CONFIRMING_SCORE, bar):
         return match
     words = ", ".join(repr(w) for w in evidence.words[:6])
     return dataclasses.replace(
@@ -221,7 +223,15 @@ def _with_descriptions(
     """MATCHES after the description matcher's opinion, plus issues known only by prose."""
     description = described.matches(said, _cited_code(finding, tree), prose_only=sprayed)
     in_own_words = dict(description.matches)
-    matches = [_placed(_confirmed(m, in_own_words.get(m.issue_id)), in_own_words) for m in matches]
+    # an issue the finding names outright sets the bar: a neighbour it merely resembles
+    # must be described nearly as strongly to be confirmed
+    outright = [
+        in_own_words[m.issue_id].score for m in matches if m.named and m.issue_id in in_own_words
+    ]
+    bar = NEIGHBOUR_SHARE * max(outright, default=0.0)
+    matches = [
+        _placed(_confirmed(m, in_own_words.get(m.issue_id), bar), in_own_words) for m in matches
+    ]
     if not any(m.named for m in matches):
         # half-named at the issue's lines, the rest in the code it points at, and described
         matches = [_completed(m) if m.issue_id in in_own_words else m for m in matches]

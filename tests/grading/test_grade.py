@@ -288,3 +288,34 @@ def test_the_code_pointed_at_does_not_complete_a_vague_remark() -> None:
         finding("This retry wait looks fragile to me, worth another look.", "app/batch.py", 15)
     )
     assert all(r.status != "caught" for r in result.issues)
+
+
+HANG = Issue(
+    id="failure-hangs",
+    severity="major",
+    title="A failing reader leaves the stream hanging forever",
+    explanation="When the reader task raises, nothing puts the sentinel on the queue, so the "
+    "consumer waits forever and keeps sending keep-alive comments while the panel spins.",
+    locations=(Location("app/batch.py", 10, 16, "for attempt in range(3):"),),
+    concepts=(("fail", "error", "raise"), ("hang", "forever")),
+)
+CHUNKS = Issue(
+    id="chunks-crash",
+    severity="major",
+    title="Thinking chunks crash the reader",
+    explanation="With a reasoning model the delta content is a list of chunks, not None or a "
+    "string: the reader raises, its task dies and the queue never gets its sentinel.",
+    locations=(Location("app/batch.py", 13, 13, "client.chat.complete_async"),),
+    concepts=(("content", "chunk", "delta"), ("list", "none")),
+)
+
+
+def test_a_neighbour_the_finding_only_resembles_is_not_confirmed() -> None:
+    key = AnswerKey(Path("issues.toml"), (HANG, CHUNKS), ())
+    body = (
+        "When the reader task fails it never puts None on the queue, so the consumer hangs "
+        "forever sending keep-alive comments and the panel just spins."
+    )
+    result = grade_review(key, [finding(body, "app/batch.py", 13)], TREE)
+    assert status(result, "failure-hangs") == "caught"
+    assert status(result, "chunks-crash") != "caught"
