@@ -59,17 +59,23 @@ def _inline(finding: Finding) -> tuple[tuple[str | None, int, int], ...]:
     return _inline_refs(finding.body, finding.path)
 
 
+_FILE_NAME = re.compile(r"[\w./-]+\.(?:py|md|toml|json|ya?ml|txt|cfg|ini)\b")
+
+
 @lru_cache(maxsize=4096)
 def _inline_refs(body: str, path: str | None) -> tuple[tuple[str | None, int, int], ...]:
+    """Line references in BODY; a bare "lines 12-14" belongs to the file named last before it."""
     if not any(ch.isdigit() for ch in body):
         return ()
+    named = [(m.start(), m.group(0)) for m in _FILE_NAME.finditer(body)] if path is None else []
     spans = []
     for match in _INLINE.finditer(body):
         start = int(match["start"])
         end = int(match["end"]) if match["end"] else start
         if end < start or end - start > 200:
             continue
-        spans.append((match["path"] or path, start, end))
+        before = [name for at, name in named if at < match.start()]
+        spans.append((match["path"] or (before[-1] if before else path), start, end))
     return tuple(spans)
 
 

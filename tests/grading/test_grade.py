@@ -319,3 +319,10 @@ def test_a_neighbour_the_finding_only_resembles_is_not_confirmed() -> None:
     result = grade_review(key, [finding(body, "app/batch.py", 13)], TREE)
     assert status(result, "failure-hangs") == "caught"
     assert status(result, "chunks-crash") != "caught"
+
+
+def test_bare_line_numbers_belong_to_the_file_the_text_names() -> None:
+    body = "In `app/batch.py` the retry (line 15) uses time.sleep, which blocks the event loop."
+    result = grade(finding(body))
+    assert status(result, "blocking-sleep") == "caught"
+    assert "its text cites app/batch.py:15" in result.findings[0].reasons[0]
