@@ -232,9 +232,11 @@ def _with_descriptions(
     matches = [
         _placed(_confirmed(m, in_own_words.get(m.issue_id), bar), in_own_words) for m in matches
     ]
-    if not any(m.named for m in matches):
-        # half-named at the issue's lines, the rest in the code it points at, and described
-        matches = [_completed(m) if m.issue_id in in_own_words else m for m in matches]
+    # half-named at the issue's lines, the rest in the code it points at, and described
+    matches = [
+        _completed(m) if m.issue_id in in_own_words and in_own_words[m.issue_id].score >= bar else m
+        for m in matches
+    ]
     matches += [
         _match_described(by_issue[issue_id], evidence, finding, tree)
         for issue_id, evidence in description.matches
