@@ -48,14 +48,14 @@ class Place:
 
 
 _INLINE = re.compile(
-    r"(?:(?P<path>[\w./-]+\.\w+):|\b(?:lines?|l\.|ll\.)\s?|\bL(?=\d))"
+    r"(?:(?P<path>[\w./-]+\.\w+):|\b(?:lines?|l\.|ll\.)\s?|\bL(?=\d)|(?<![\w./-]):(?=\d))"
     r"(?P<start>\d+)(?:\s*(?:-|\u2013|to)\s*L?(?P<end>\d+))?",
     re.IGNORECASE,
 )
 
 
 def _inline(finding: Finding) -> tuple[tuple[str | None, int, int], ...]:
-    """Line references written inside the text: "line 170", "l.170", "L42", "kb.py:88"."""
+    """Line references written inside the text: "line 170", "l.170", "L42", "kb.py:88", ":90"."""
     return _inline_refs(finding.body, finding.path)
 
 
@@ -172,12 +172,17 @@ def _lines_quoting(quoted: str, path: str, tree: SourceTree) -> list[int]:
 
 
 def _names_at_citation(finding: Finding, tree: SourceTree) -> frozenset[str]:
-    """Code names on the lines a finding cites: naming them points there, not elsewhere."""
+    """Code names on the lines a finding cites, and of the functions around them.
+
+    Naming them points at the cited lines, not elsewhere.
+    """
     path = tree.resolve(finding.path) if finding.path else None
     if path is None or finding.line is None:
         return frozenset()
     lines = tree.excerpt(path, finding.line, finding.end_line or finding.line)
-    return frozenset(name for _, line in lines for name in _CODE_NAME.findall(line))
+    names = {name for _, line in lines for name in _CODE_NAME.findall(line)}
+    names.update(tree.enclosing_functions(path, finding.line))  # the function it stands in
+    return frozenset(names)
 
 
 def _as_written(named: list[str], mentioned: frozenset[str]) -> str:

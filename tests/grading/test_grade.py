@@ -326,3 +326,23 @@ def test_bare_line_numbers_belong_to_the_file_the_text_names() -> None:
     result = grade(finding(body))
     assert status(result, "blocking-sleep") == "caught"
     assert "its text cites app/batch.py:15" in result.findings[0].reasons[0]
+
+
+def test_naming_the_function_a_finding_already_stands_in_does_not_move_it() -> None:
+    # line 11 is in summarize_one, like the sleep on line 15, but not at it
+    inside = finding("In `summarize_one` the backoff sleep blocks the event loop.", "batch.py", 11)
+    assert status(grade(inside), "blocking-sleep") == "partial"
+    outside = finding("In `summarize_one` the backoff sleep blocks the event loop.", "batch.py", 19)
+    assert status(grade(outside), "blocking-sleep") == "caught"
+
+
+def test_a_bare_colon_line_number_cites_the_findings_file() -> None:
+    body = "The sleep (`:15`) blocks the event loop while it backs off."
+    assert status(grade(finding(body, "app/batch.py", 2)), "blocking-sleep") == "caught"
+    assert (
+        status(
+            grade(finding("Ratio 3:15 of the sleep blocks the event loop.", "app/batch.py", 2)),
+            "blocking-sleep",
+        )
+        == "partial"
+    )
