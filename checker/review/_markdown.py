@@ -7,6 +7,11 @@
   A paragraph holding nothing but a location (``**app/batch.py:42**``) acts as such a heading.
 - A heading (or paragraph) holding only a file path gives that path to everything under it;
   a list item holding only a file path and a nested list does the same for the nested items.
+- A heading that states a problem (``### The semaphore limits nothing``: at least
+  `TITLE_WORDS` words, no severity) also opens a section: its paragraphs, and a list
+  introduced by one of them ending in a colon, form one finding. A paragraph there that
+  starts with a location gives it to the section, or starts a finding of its own once the
+  section has text.
 - Other headings are titles; one naming a severity (``## Nits``) gives it to the findings
   under it, as does a title paragraph such as ``**Blockers:**``.
 - Elsewhere, each top-level list item and each paragraph is a finding; a code block or
@@ -35,6 +40,7 @@ _LISTS = ("bullet_list", "ordered_list")
 _ATTACHED = ("fence", "code_block", "blockquote")
 _PSEUDO_LEVEL = 7  # a title paragraph: below every real heading
 _NUMBERING = re.compile(r"\s*(?:\d+[.)]|#\d+)\s+")
+TITLE_WORDS = 3  # a heading this long that names no severity states a problem
 
 
 @dataclass
@@ -50,6 +56,8 @@ class _Draft:
     """How many of `texts` may start with a label or severity mark."""
     located_here: bool = False
     """The location was written in this finding (not inherited, not a section's)."""
+    titled: bool = False
+    """Opened by a heading that states a problem; its first text is that heading."""
 
     def add(self, node: SyntaxTreeNode, text: str) -> None:
         self.texts.append(text)
@@ -74,6 +82,7 @@ class _Walker:
     sections: list[_Section] = field(default_factory=list)
     section_location: Location | None = None
     section_fresh: bool = False
+    titled: _Draft | None = None  # the finding a problem-stating heading opened
     group: _Draft | None = None
     last: _Draft | None = None
 
@@ -109,7 +118,11 @@ class _Walker:
         numbering = _NUMBERING.match(text)
         located = _locate(text[numbering.end() if numbering else 0 :], self.context_path)
         if located is None:
-            self.sections.append(_Section(level, heading_severity(text)))
+            severity = heading_severity(text)
+            self.sections.append(_Section(level, severity))
+            if severity is None and level > 1 and len(text.split()) >= TITLE_WORDS:
+                self.titled = self.group = self.last = self._draft(node, None, [text])
+                self.titled.titled = True
         elif located.location.line is None:
             self._note(node, located)
             path = located.location.path
@@ -119,7 +132,7 @@ class _Walker:
             self._open_location(node, located)
 
     def _enter_section(self, level: int) -> None:
-        self.group = self.last = self.section_location = None
+        self.group = self.last = self.section_location = self.titled = None
         while self.sections and self.sections[-1].level >= level:
             self.sections.pop()
 
@@ -143,6 +156,14 @@ class _Walker:
             self.sections.append(_Section(_PSEUDO_LEVEL, severity))
             return
         self.section_fresh = False
+        titled = self.titled
+        if titled is not None and located is not None:
+            if titled.location is None and len(titled.texts) == 1:
+                self._note(node, located)
+                titled.location, titled.located_here = located.location, True
+                titled.add(node, located.rest)
+                return
+            self.titled = self.group = None  # a located paragraph starts its own finding
         if self.group is not None:
             self.group.add(node, text)
             return
@@ -185,6 +206,10 @@ class _Walker:
         return None if path is None else Location(path)
 
     def _list(self, node: SyntaxTreeNode) -> None:
+        if self._continues_title(node):
+            assert self.titled is not None
+            self.titled.add(node, flatten(node))
+            return
         self.group = None
         context = self.context_path
         located = [_item_location(item, context) for item in node.children]
@@ -195,6 +220,15 @@ class _Walker:
         if not inherit:
             self.section_location = None
         self.section_fresh = False
+
+    def _continues_title(self, node: SyntaxTreeNode) -> bool:
+        """Whether the list NODE is introduced ("...:") by the problem heading's finding."""
+        titled = self.titled
+        if titled is None or titled is not self.group:
+            return False
+        if not titled.texts[-1].rstrip().endswith(":"):
+            return False
+        return not any(_item_location(item, self.context_path) for item in node.children)
 
     def _item(
         self,
@@ -248,6 +282,8 @@ def parse_markdown(text: str, filename: str) -> tuple[list[Finding], list[str]]:
     source = text.splitlines()
     findings: list[Finding] = []
     for draft in walker.drafts:
+        if draft.titled and len(draft.texts) == 1:
+            continue  # a problem-stating heading with nothing under it is only a title
         finding = _finish(draft, len(findings), source)
         if finding is not None:
             findings.append(finding)

@@ -446,3 +446,79 @@ def test_further_line_ranges_after_the_first_are_kept() -> None:
     assert (first.line, first.end_line, first.more_lines) == (56, 61, ((202, 202), (243, 252)))
     assert first.label == "issue"
     assert (second.line, second.end_line, second.more_lines) == (38, 43, ((158, 171),))
+
+
+def test_a_heading_that_states_a_problem_holds_its_paragraphs_as_one_finding() -> None:
+    (finding,) = parse(
+        """\
+        ### The semaphore limits nothing
+
+        It is created inside `summarize`, once per ticket.
+
+        So all 187 requests go out together.
+        """
+    )
+    assert finding.body.startswith("The semaphore limits nothing")
+    assert "once per ticket" in finding.body and "187 requests" in finding.body
+    assert where(finding) == (None, None, None)
+
+
+def test_a_short_category_heading_keeps_its_paragraphs_apart() -> None:
+    first, second = parse(
+        """\
+        ## Security
+
+        The API key ends up in the report.
+
+        The customer's email is logged.
+        """
+    )
+    assert first.body == "The API key ends up in the report."
+    assert second.body == "The customer's email is logged."
+
+
+def test_a_problem_heading_takes_the_location_its_first_paragraph_starts_with() -> None:
+    finding, other = parse(
+        """\
+        ### The retry loop freezes the event loop
+
+        `app/batch.py:69` — time.sleep blocks every other ticket.
+
+        app/batch.py:88: the backoff never honours Retry-After.
+        """
+    )
+    assert where(finding) == ("app/batch.py", 69, None)
+    assert finding.body.startswith("The retry loop freezes the event loop")
+    assert where(other) == ("app/batch.py", 88, None)
+
+
+def test_a_list_introduced_by_a_colon_belongs_to_the_problem_heading() -> None:
+    checks, separate = parse(
+        """\
+        ### Refund rules live only in the prompt
+
+        I would add checks before calling the shop:
+
+        - the order belongs to the customer
+        - the amount is at most what was paid
+
+        Another paragraph.
+
+        - a separate remark
+        """
+    )
+    assert "belongs to the customer" in checks.body and "Another paragraph." in checks.body
+    assert separate.body == "a separate remark"
+
+
+def test_a_problem_heading_with_only_a_list_under_it_is_a_title() -> None:
+    first, second = parse(
+        """\
+        ### Things I would change before merging
+
+        - rename `getSummary`
+        - drop the unused import
+        """
+    )
+    assert first.body == "rename `getSummary`"
+    assert second.body == "drop the unused import"
