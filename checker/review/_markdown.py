@@ -206,9 +206,9 @@ class _Walker:
         return None if path is None else Location(path)
 
     def _list(self, node: SyntaxTreeNode) -> None:
-        if self._continues_title(node):
-            assert self.titled is not None
-            self.titled.add(node, flatten(node))
+        titled = self._introducing(node)
+        if titled is not None:
+            titled.add(node, flatten(node))
             return
         self.group = None
         context = self.context_path
@@ -221,14 +221,16 @@ class _Walker:
             self.section_location = None
         self.section_fresh = False
 
-    def _continues_title(self, node: SyntaxTreeNode) -> bool:
-        """Whether the list NODE is introduced ("...:") by the problem heading's finding."""
+    def _introducing(self, node: SyntaxTreeNode) -> _Draft | None:
+        """The problem heading's finding, if its last words ("...:") introduce the list NODE."""
         titled = self.titled
         if titled is None or titled is not self.group:
-            return False
+            return None
         if not titled.texts[-1].rstrip().endswith(":"):
-            return False
-        return not any(_item_location(item, self.context_path) for item in node.children)
+            return None
+        if any(_item_location(item, self.context_path) for item in node.children):
+            return None
+        return titled
 
     def _item(
         self,
