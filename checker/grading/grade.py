@@ -85,18 +85,25 @@ def _completion(groups: Groups, evidence: ConceptEvidence, code: str) -> str:
     if word is None:
         return ""
     said = ", ".join(f"'{m}'" for m in evidence.matched if m is not None)
-    return f"names the problem in its own words ({said}) at code that has '{word}'"
+    return f"says {said}, and the code it points at has '{word}'"
 
 
-def _completed(match: Match) -> Match:
-    """A half-named finding is caught when the code it points at names the rest."""
+def _completed(match: Match, evidence: TermEvidence) -> Match:
+    """A half-named finding is caught when the code it points at names the rest.
+
+    EVIDENCE is how the finding's own words describe the issue (the description matcher).
+    """
     if match.status != "partial" or match.named or not match.completion:
         return match
+    words = ", ".join(repr(w) for w in evidence.words[:6])
     return dataclasses.replace(
         match,
         status="caught",
         named=True,
-        reasons=(match.completion, *match.reasons),
+        reasons=(
+            f"{match.completion}; it describes the rest in its own words ({words})",
+            *match.reasons,
+        ),
         missing="",
     )
 
@@ -234,7 +241,9 @@ def _with_descriptions(
     ]
     # half-named at the issue's lines, the rest in the code it points at, and described
     matches = [
-        _completed(m) if m.issue_id in in_own_words and in_own_words[m.issue_id].score >= bar else m
+        _completed(m, e)
+        if (e := in_own_words.get(m.issue_id)) is not None and e.score >= bar
+        else m
         for m in matches
     ]
     matches += [

@@ -278,7 +278,7 @@ def test_the_code_a_finding_points_at_can_say_what_its_words_leave_out() -> None
     body = "While one ticket waits to be retried, this blocks every other ticket from progressing."
     at_the_sleep = grade(finding(body, "app/batch.py", 15))
     assert status(at_the_sleep, "blocking-sleep") == "caught"
-    assert "at code that has 'time.sleep'" in at_the_sleep.findings[0].reasons[0]
+    assert "the code it points at has 'time.sleep'" in at_the_sleep.findings[0].reasons[0]
     elsewhere = grade(finding(body, "app/batch.py", 7))
     assert status(elsewhere, "blocking-sleep") != "caught"
 
