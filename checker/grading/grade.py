@@ -33,6 +33,7 @@ from checker.review import Finding
 
 CODE_LINES = 6  # lines of cited code read after the cited line, at most
 CONFIRMING_SCORE = 2.0  # description score that completes a half-named located finding
+CONFIRMED_SHARE = 0.5  # ... when it names at least this share of the issue's concepts
 NEIGHBOUR_SHARE = 0.8  # ... and its share of the score of an issue the finding names outright
 SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
@@ -146,6 +147,7 @@ def _match(
             _missing(groups, evidence),
             named=False,
             evidence=evidence.window,
+            strength=evidence.count / len(groups),
             completion=_completion(groups, evidence, code_at(finding, issue.locations, tree)),
         )
     return None
@@ -175,11 +177,13 @@ def _match_described(
 def _confirmed(match: Match, evidence: TermEvidence | None, bar: float) -> Match:
     """A half-named finding at the issue's lines is caught if it describes the rest.
 
-    The finding uses some of the key's concept words, stands at the issue's lines, and
-    its own words describe the issue's explanation strongly (`CONFIRMING_SCORE`), and at
-    least BAR (see NEIGHBOUR_SHARE).
+    The finding stands at the issue's lines, names at least half of the issue's concepts
+    in the key's words (`CONFIRMED_SHARE`), and its own words describe the issue's
+    explanation strongly (`CONFIRMING_SCORE`, and at least BAR: see NEIGHBOUR_SHARE).
     """
     if match.status != "partial" or match.named or evidence is None:
+        return match
+    if match.strength < CONFIRMED_SHARE:
         return match
     if evidence.score < max(CONFIRMING_SCORE, bar):
         return match

@@ -346,3 +346,25 @@ def test_a_bare_colon_line_number_cites_the_findings_file() -> None:
         )
         == "partial"
     )
+
+
+VERDICT = Issue(
+    id="verdict-free-text",
+    severity="minor",
+    title="The retry outcome is logged as free text, not structured fields",
+    explanation="Each failed attempt of the retry loop is reported as a sentence, so the "
+    "dashboard that counts failed attempts per ticket has to parse prose; emit structured "
+    "fields (ticket, attempt, error class) instead of free text.",
+    locations=(Location("app/batch.py", 14, 16, "except Exception:"),),
+    concepts=(("structured", "json"), ("log", "report"), ("free text", "prose")),
+)
+
+
+def test_a_finding_naming_a_third_of_a_problem_is_not_confirmed_by_its_description() -> None:
+    key = AnswerKey(Path("issues.toml"), (VERDICT,), ())
+    body = (
+        "Each failed attempt of the retry loop is reported per ticket, and the dashboard "
+        "counts failed attempts per ticket by error class."
+    )
+    result = grade_review(key, [finding(body, "app/batch.py", 15)], TREE)
+    assert status(result, "verdict-free-text") == "partial"
