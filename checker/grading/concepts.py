@@ -2,7 +2,8 @@
 
 A concept is a group of alternative words or phrases; an alternative matches a run of the
 finding's words when each of its words is a prefix of, or has the same stem as, the
-corresponding word ("concurren" matches "concurrency", "retry" matches "retries").
+corresponding word ("concurren" matches "concurrency", "retry" matches "retries"); a
+one-letter word only matches itself (the "o" of "i/o").
 Evidence must come from one coherent statement: a window of at most two consecutive
 sentences that are not keyword lists.
 
@@ -23,6 +24,8 @@ Groups = tuple[tuple[str, ...], ...]
 
 
 def _word_matches(pattern: str, word: str) -> bool:
+    if len(pattern) == 1:
+        return word == pattern  # the "o" of "i/o" is not a prefix of every word
     return word.startswith(pattern) or (len(pattern) > 3 and stem(word) == stem(pattern))
 
 
@@ -54,7 +57,7 @@ class Vocabulary:
             found = [
                 c
                 for k in self._lengths
-                if k <= len(word)
+                if k <= len(word) and (k > 1 or len(word) == 1)  # see _word_matches
                 for c in self._by_prefix.get(word[:k], ())
             ]
             found += self._by_stem.get(stem(word), ())

@@ -76,16 +76,19 @@ def _completion(groups: Groups, evidence: ConceptEvidence, code: str) -> str:
 
     A finding at `time.sleep(...)` that says "this freezes the whole program" need not
     also say "sleep": the line it points at does. Only one missing concept can come from
-    the code, and the finding's words must still describe the issue (see _completed).
+    the code, the words the finding does say must not merely repeat the code ("model" at
+    a line that sets a model), and they must still describe the issue (see _completed).
     """
     missing = [g for g, m in zip(groups, evidence.matched, strict=True) if m is None]
     if len(missing) != 1 or not code:
         return ""
-    in_code = Vocabulary(missing[0]).found(tuple(tokens(code)))
+    said_words = [m for m in evidence.matched if m is not None]
+    code_words = tuple(tokens(code))
+    in_code = Vocabulary(missing[0]).found(code_words)
     word = next((a for a in missing[0] if a in in_code), None)
-    if word is None:
-        return ""
-    said = ", ".join(f"'{m}'" for m in evidence.matched if m is not None)
+    if word is None or Vocabulary(said_words).found(code_words):
+        return ""  # nothing in the code, or the finding only repeats what the code says
+    said = ", ".join(f"'{m}'" for m in said_words)
     return f"says {said}, and the code it points at has '{word}'"
 
 

@@ -368,3 +368,25 @@ def test_a_finding_naming_a_third_of_a_problem_is_not_confirmed_by_its_descripti
     )
     result = grade_review(key, [finding(body, "app/batch.py", 15)], TREE)
     assert status(result, "verdict-free-text") == "partial"
+
+
+def test_a_one_letter_word_of_a_concept_matches_only_itself() -> None:
+    from checker.grading.concepts import Vocabulary
+    from checker.grading.text import tokens
+
+    io = Vocabulary(["i/o"])
+    assert io.found(tuple(tokens("blocking I/O on the loop")))
+    assert not io.found(tuple(tokens("it is logged at INFO on every request")))
+
+
+def test_words_that_only_repeat_the_code_pointed_at_are_not_completed_by_it() -> None:
+    from checker.grading.concepts import ConceptEvidence
+    from checker.grading.grade import _completion
+
+    groups = (("latest", "alias"), ("model", "judge", "freez"))
+    code = 'JUDGE_MODEL = "mistral-large-latest"'
+    # "model" is what the line already says: the code cannot supply the alias for it
+    echo = ConceptEvidence((None, "model"), "Any model name is accepted.")
+    assert _completion(groups, echo, code) == ""
+    said = ConceptEvidence((None, "freez"), "This freezes the judge in place.")
+    assert "'latest'" in _completion(groups, said, code)
