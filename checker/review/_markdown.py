@@ -41,6 +41,7 @@ _ATTACHED = ("fence", "code_block", "blockquote")
 _PSEUDO_LEVEL = 7  # a title paragraph: below every real heading
 _NUMBERING = re.compile(r"\s*(?:\d+[.)]|#\d+)\s+")
 TITLE_WORDS = 3  # a heading this long that names no severity states a problem
+SEVERE_TITLE_WORDS = 5  # ... and one this long does even with a severity word in it
 
 
 @dataclass
@@ -116,20 +117,27 @@ class _Walker:
         level = int(node.tag[1:])
         self._enter_section(level)
         numbering = _NUMBERING.match(text)
-        located = _locate(text[numbering.end() if numbering else 0 :], self.context_path)
+        unnumbered = text[numbering.end() if numbering else 0 :]
+        located = _locate(unnumbered, self.context_path)
         if located is None:
-            severity = heading_severity(text)
-            self.sections.append(_Section(level, severity))
-            if severity is None and level > 1 and len(text.split()) >= TITLE_WORDS:
-                self.titled = self.group = self.last = self._draft(node, None, [text])
-                self.titled.titled = True
+            self.sections.append(_Section(level, heading_severity(text)))
+            if level > 1 and _states_a_problem(unnumbered):
+                self._open_title(node, text, None)
         elif located.location.line is None:
             self._note(node, located)
             path = located.location.path
             self.sections.append(_Section(level, heading_severity(located.rest), path))
+            if level > 1 and _states_a_problem(located.rest):
+                self._open_title(node, located.rest, located.location)
         else:
             self.sections.append(_Section(level))
             self._open_location(node, located)
+
+    def _open_title(self, node: SyntaxTreeNode, text: str, location: Location | None) -> None:
+        """A heading that states a problem: its finding holds the paragraphs under it."""
+        draft = self._draft(node, location, [text])
+        draft.titled = True
+        self.titled = self.group = self.last = draft
 
     def _enter_section(self, level: int) -> None:
         self.group = self.last = self.section_location = self.titled = None
@@ -148,6 +156,11 @@ class _Walker:
         text = flatten(node)
         located = _locate(text, self.context_path)
         if located is not None and not located.rest:
+            titled = self.titled
+            if titled is not None and titled is self.group and titled.location is None:
+                self._note(node, located)  # `app/batch.py` under a problem heading: its file
+                titled.location, titled.located_here = located.location, True
+                return
             self._title_paragraph(node, located)
             return
         severity = severity_title(text) if located is None else None
@@ -293,6 +306,24 @@ def parse_markdown(text: str, filename: str) -> tuple[list[Finding], list[str]]:
             problems.append((draft.first_line + 1, "a location with no comment text; skipped"))
     problems.sort(key=lambda problem: problem[0])
     return findings, [f"{filename}:{line}: {message}" for line, message in problems]
+
+
+_HEADING_LABEL = re.compile(r"^\s*[\w ]{1,24}(?:\s*\([\w ,-]{1,24}\))?\s*:\s+")
+
+
+def _states_a_problem(heading: str) -> bool:
+    """Whether a heading states a problem rather than naming a section.
+
+    ``### Blocker: the semaphore limits nothing``, ``### The semaphore limits nothing`` and
+    ``### The new setting overrides the region (blocking)`` do; ``## Minor issues``,
+    ``## Security`` and ``## Blockers`` do not.
+    """
+    label = _HEADING_LABEL.match(heading)
+    title = heading[label.end() :] if label else heading
+    words = len(title.split())
+    if words < TITLE_WORDS:
+        return False
+    return label is not None or heading_severity(heading) is None or words >= SEVERE_TITLE_WORDS
 
 
 def _finish(draft: _Draft, index: int, source: list[str]) -> Finding | None:

@@ -522,3 +522,44 @@ def test_a_problem_heading_with_only_a_list_under_it_is_a_title() -> None:
     )
     assert first.body == "rename `getSummary`"
     assert second.body == "drop the unused import"
+
+
+def test_a_labelled_problem_heading_holds_its_file_code_and_explanation() -> None:
+    (finding,) = parse(
+        """\
+        ### 1. Blocker: the semaphore limits nothing
+
+        `app/batch.py`
+
+        ```python
+        semaphore = asyncio.Semaphore(8)
+        ```
+
+        It is created per call, so every request goes out at once.
+        """
+    )
+    assert where(finding) == ("app/batch.py", None, None)
+    assert finding.severity == "blocker"
+    assert "semaphore = asyncio.Semaphore(8)" in finding.body
+    assert "every request goes out at once" in finding.body
+
+
+def test_a_heading_naming_a_file_and_a_problem_holds_its_paragraphs() -> None:
+    (finding,) = parse(
+        """\
+        ### app/llm.py: the new URL setting overrides the EU region (blocking)
+
+        The URL always wins over the region.
+
+        So every tool talks to the global endpoint.
+        """
+    )
+    assert where(finding) == ("app/llm.py", None, None)
+    assert "always wins" in finding.body and "global endpoint" in finding.body
+
+
+@pytest.mark.parametrize("heading", ["## Minor issues", "## Blockers", "### Nits and style"])
+def test_a_severity_heading_is_a_section_not_a_finding(heading: str) -> None:
+    first, second = parse(f"{heading}\n\nThe first remark here.\n\nThe second remark here.\n")
+    assert first.body == "The first remark here."
+    assert second.body == "The second remark here."
