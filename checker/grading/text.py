@@ -8,7 +8,11 @@ import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*\"'(\[])|\n\s*\n|\n(?=\s*[-*+]\s)")
+_ABBREVIATIONS = ("e.g.", "i.e.", "incl.", "etc.", "vs.", "cf.", "approx.", "esp.", "resp.")
+_SENTENCE_END = re.compile(
+    "".join(rf"(?<!\b{re.escape(a)})(?<!\b{re.escape(a.capitalize())})" for a in _ABBREVIATIONS)
+    + r"(?<=[.!?])\s+(?=[A-Z`*\"'(\[])|\n\s*\n|\n(?=\s*[-*+]\s)"
+)
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _IDENTIFIER = re.compile(
     r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\b"  # dotted: time.sleep

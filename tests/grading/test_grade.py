@@ -390,3 +390,13 @@ def test_words_that_only_repeat_the_code_pointed_at_are_not_completed_by_it() ->
     assert _completion(groups, echo, code) == ""
     said = ConceptEvidence((None, "freez"), "This freezes the judge in place.")
     assert "'latest'" in _completion(groups, said, code)
+
+
+def test_an_abbreviation_does_not_end_a_sentence() -> None:
+    from checker.grading.text import statements
+
+    text = "Check the sequence, incl. `event: done`, and add tests. E.g. This is a new one."
+    assert [s.text for s in statements(text)] == [
+        "Check the sequence, incl. `event: done`, and add tests.",
+        "E.g. This is a new one.",
+    ]
