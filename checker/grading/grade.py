@@ -36,7 +36,6 @@ CONFIRMING_SCORE = 2.0  # description score that completes a half-named located 
 CONFIRMED_SHARE = 0.5  # ... when it names at least this share of the issue's concepts
 NEIGHBOUR_SHARE = 0.8  # ... and its share of the score of an issue the finding names outright
 SPRAY_LIMIT = 4  # a single finding naming this many issues is a list, not a statement
-SUMMARY_LIMIT = 3  # an unlocated finding naming this many issues by words alone is a summary
 MIN_PROSE_WORDS = 5  # a vague finding must say something, not only quote code
 
 
@@ -244,11 +243,8 @@ def _with_descriptions(
         in_own_words[m.issue_id].score for m in matches if m.named and m.issue_id in in_own_words
     ]
     bar = NEIGHBOUR_SHARE * max(outright, default=0.0)
-    # a summary that names many problems and points at none earns partial credit for each
-    summary = sum(m.unplaced and m.status == "caught" for m in matches) >= SUMMARY_LIMIT
-    placed_by_words = {} if summary else in_own_words
     matches = [
-        _placed(_confirmed(m, in_own_words.get(m.issue_id), bar), placed_by_words) for m in matches
+        _placed(_confirmed(m, in_own_words.get(m.issue_id), bar), in_own_words) for m in matches
     ]
     # half-named at the issue's lines, the rest in the code it points at, and described
     matches = [

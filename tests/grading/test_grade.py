@@ -400,14 +400,3 @@ def test_an_abbreviation_does_not_end_a_sentence() -> None:
         "Check the sequence, incl. `event: done`, and add tests.",
         "E.g. This is a new one.",
     ]
-
-
-def test_an_unlocated_summary_of_many_problems_earns_partial_credit_for_each() -> None:
-    summary = (
-        "Requests go out all at once with no limit, the backoff sleep blocks the event loop, "
-        "and every exception is swallowed into None."
-    )
-    result = grade(finding(summary))
-    assert [r.status for r in result.issues] == ["partial", "partial", "partial"]
-    single = grade(finding("The backoff sleep blocks the event loop for every ticket."))
-    assert status(single, "blocking-sleep") == "caught"
