@@ -179,10 +179,16 @@ def _names_at_citation(finding: Finding, tree: SourceTree) -> frozenset[str]:
     path = tree.resolve(finding.path) if finding.path else None
     if path is None or finding.line is None:
         return frozenset()
+    key = ("cited", path, finding.line, finding.end_line)
+    cached = tree.memo.get(key)
+    if isinstance(cached, frozenset):
+        return cached
     lines = tree.excerpt(path, finding.line, finding.end_line or finding.line)
     names = {name for _, line in lines for name in _CODE_NAME.findall(line)}
     names.update(tree.enclosing_functions(path, finding.line))  # the function it stands in
-    return frozenset(names)
+    found = frozenset(names)
+    tree.memo[key] = found
+    return found
 
 
 def _as_written(named: list[str], mentioned: frozenset[str]) -> str:

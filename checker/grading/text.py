@@ -8,11 +8,8 @@ import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+")
-_ABBREVIATIONS = ("e.g.", "i.e.", "incl.", "etc.", "vs.", "cf.", "approx.", "esp.", "resp.")
-_SENTENCE_END = re.compile(
-    "".join(rf"(?<!\b{re.escape(a)})(?<!\b{re.escape(a.capitalize())})" for a in _ABBREVIATIONS)
-    + r"(?<=[.!?])\s+(?=[A-Z`*\"'(\[])|\n\s*\n|\n(?=\s*[-*+]\s)"
-)
+_SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)(?=[A-Z`*\"'(\[])|\n\s*\n|\n(?=\s*[-*+]\s)")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|incl|etc|vs|cf|approx|esp|resp)\.$", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _IDENTIFIER = re.compile(
     r"\b[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\b"  # dotted: time.sleep
@@ -94,10 +91,24 @@ def _is_keyword_list(sentence: str) -> bool:
     return short / len(parts) >= 0.7
 
 
+def _sentences(text: str) -> list[str]:
+    """TEXT cut at sentence ends, but not after an abbreviation ("incl.", "e.g.")."""
+    pieces: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        piece = text[start : end.start()]
+        if end.group(1) is not None and _ABBREVIATION.search(piece):
+            continue  # "e.g. The ..." goes on
+        pieces.append(piece)
+        start = end.end()
+    pieces.append(text[start:])
+    return pieces
+
+
 def statements(text: str) -> list[Statement]:
     """Split a finding into sentences (and list items) for evidence windows."""
     found: list[Statement] = []
-    for raw in _SENTENCE_END.split(text):
+    for raw in _sentences(text):
         sentence = raw.strip()
         if not sentence:
             continue
