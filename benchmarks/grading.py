@@ -205,8 +205,8 @@ def main() -> int:
         verdict = f1_all >= target and worst >= floor
         failed |= not verdict
         print(
-            f"  target F1 >= {target} overall"
-            + (f", >= {floor} per exercise" if floor else "")
+            f"  target F1 >= {target} overall (measured {f1_all:.4f})"
+            + (f", >= {floor} per exercise (lowest {worst:.4f})" if floor else "")
             + f": {'met' if verdict else 'NOT met'}"
         )
         if args.errors:
