@@ -6,10 +6,9 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from checker import history
 from checker.errors import UsageError
@@ -19,12 +18,33 @@ from checker.paths import exercises_dir
 from checker.trees import Variant, tree_sources
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from checker.grading import Grade, Practice, SourceTree
 
 # Commands import what they need when they run: `prkit check` must start fast.
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+
+class _LazyConsole:
+    """A rich Console made on first use: `prkit check --format json` never needs rich."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def console(self) -> "Console":
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console(), name)
+
+
+out = _LazyConsole(stderr=False)
+err = _LazyConsole(stderr=True)
 FORMATS = ("text", "markdown", "json", "jsonl")
 
 
@@ -191,7 +211,7 @@ def check(
         from checker.report.text import render_text
 
         for grade in grades:
-            render_text(grade, tree, out)
+            render_text(grade, tree, out.console())
     elif output == "json":
         from checker.report.json import render_json
 
@@ -241,8 +261,8 @@ def proofs(slug: str, issue: str | None) -> None:
     runnable = [i for i in chosen if not i.proof_is_static]
     if not runnable:
         raise UsageError(f"issue '{issue}' has a static proof: {chosen[0].proof}")
-    verdicts = verify(exercise, key, runnable, out)
-    show_proofs(verdicts, out)
+    verdicts = verify(exercise, key, runnable, out.console())
+    show_proofs(verdicts, out.console())
     broken = [v.issue.id for v in verdicts if not v.holds]
     if broken:
         sys.stderr.write(f"prkit: {len(broken)} proof(s) do not hold: {', '.join(broken)}\n")
@@ -329,7 +349,7 @@ def stats(slug: str | None) -> None:
 
     if slug is not None:
         find_exercise(slug)
-    show_stats(history.attempts(slug), out)
+    show_stats(history.attempts(slug), out.console())
 
 
 @app.command()
