@@ -204,7 +204,7 @@ def code_at(finding: Finding, locations: tuple[Location, ...], tree: SourceTree)
     Only the lines the finding itself cites count, and only those within `LINE_SLACK` of
     a location: a finding one line above an issue is not pointing at the issue's code.
     """
-    spans = [(path, first, last) for path, first, last in _inline(finding)]
+    spans = list(_inline(finding))
     if finding.path is not None and finding.line is not None:
         spans.append((finding.path, finding.line, finding.end_line or finding.line))
         spans += [(finding.path, first, last) for first, last in finding.more_lines]

@@ -7,11 +7,11 @@
   A paragraph holding nothing but a location (``**app/batch.py:42**``) acts as such a heading.
 - A heading (or paragraph) holding only a file path gives that path to everything under it;
   a list item holding only a file path and a nested list does the same for the nested items.
-- A heading that states a problem (``### The semaphore limits nothing``: at least
-  `TITLE_WORDS` words, no severity) also opens a section: its paragraphs, and a list
-  introduced by one of them ending in a colon, form one finding. A paragraph there that
-  starts with a location gives it to the section, or starts a finding of its own once the
-  section has text.
+- A heading that states a problem (``### The semaphore limits nothing``,
+  ``### 2. Blocker: ...``, ``### app/llm.py: ...``; see `_states_a_problem`) also opens a
+  section: its paragraphs, code blocks and a list introduced by a paragraph ending in a
+  colon form one finding. A paragraph there that holds or starts with a location gives it
+  to the section, or, once the section has text, starts a finding of its own.
 - Other headings are titles; one naming a severity (``## Nits``) gives it to the findings
   under it, as does a title paragraph such as ``**Blockers:**``.
 - Elsewhere, each top-level list item and each paragraph is a finding; a code block or
@@ -139,6 +139,11 @@ class _Walker:
         draft.titled = True
         self.titled = self.group = self.last = draft
 
+    def _locate_title(self, titled: _Draft, node: SyntaxTreeNode, located: LocatedText) -> None:
+        """A location written under a problem heading becomes its finding's location."""
+        self._note(node, located)
+        titled.location, titled.located_here = located.location, True
+
     def _enter_section(self, level: int) -> None:
         self.group = self.last = self.section_location = self.titled = None
         while self.sections and self.sections[-1].level >= level:
@@ -158,8 +163,7 @@ class _Walker:
         if located is not None and not located.rest:
             titled = self.titled
             if titled is not None and titled is self.group and titled.location is None:
-                self._note(node, located)  # `app/batch.py` under a problem heading: its file
-                titled.location, titled.located_here = located.location, True
+                self._locate_title(titled, node, located)  # `app/batch.py` under the heading
                 return
             self._title_paragraph(node, located)
             return
@@ -172,8 +176,7 @@ class _Walker:
         titled = self.titled
         if titled is not None and located is not None:
             if titled.location is None and len(titled.texts) == 1:
-                self._note(node, located)
-                titled.location, titled.located_here = located.location, True
+                self._locate_title(titled, node, located)
                 titled.add(node, located.rest)
                 return
             self.titled = self.group = None  # a located paragraph starts its own finding
